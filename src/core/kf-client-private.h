@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "kf-client.h"
+
+G_BEGIN_DECLS
+
+/* Shared between kf-client.c (API calls) and kf-client-upload.c. */
+
+SoupSession *kf_client_get_session         (KfClient     *self);
+guint        kf_client_get_max_attempts    (KfClient     *self);
+/* Delay before attempt number @attempt (1 = first retry): exponential from
+ * retry-delay-ms, capped, with jitter. */
+guint        kf_client_get_backoff_ms      (KfClient     *self,
+                                            guint         attempt);
+
+/* Turns a transport error from libsoup/GIO (or a cancelled operation) into
+ * a KF_ERROR with a user-facing message. @sent_body: the request body was
+ * fully written before the failure (for KF_ERROR_UNCERTAIN decisions and
+ * "file too large for the server" hints). Never includes the URL. */
+GError      *kf_client_map_transport_error (const GError *error,
+                                            gboolean      big_body);
+
+/* Cached premium state from the last account info, for utype=auto.
+ * Returns FALSE when unknown. */
+gboolean     kf_client_get_cached_premium  (KfClient     *self,
+                                            gboolean     *is_premium);
+
+G_END_DECLS

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kf-error.h"
+#include "kf-types.h"
+
+G_BEGIN_DECLS
+
+#define KF_DEFAULT_SERVER "https://kenfiles.com"
+
+#define KF_TYPE_CLIENT (kf_client_get_type ())
+G_DECLARE_FINAL_TYPE (KfClient, kf_client, KF, CLIENT, GObject)
+
+/**
+ * KfProgressFunc:
+ * @sent: bytes of file contents sent so far in the current attempt
+ * @total: bytes of file contents in the request
+ *
+ * Called on the main context of the call. @sent may go back to 0 when an
+ * upload is retried.
+ */
+typedef void (*KfProgressFunc) (goffset  sent,
+                                goffset  total,
+                                gpointer user_data);
+
+/* Properties: "server-url" (construct-only), "api-key" (write-only),
+ * "max-connections" (construct-only, default 8), "timeout" (seconds,
+ * default 30), "max-attempts" (default 4), "retry-delay-ms" (base of the
+ * exponential backoff, default 500). */
+
+/* Returns NULL with KF_ERROR_INSECURE_URL for a server URL that is not
+ * https and not loopback. @api_key may be NULL (set it later). */
+KfClient   *kf_client_new                      (const char   *server_url,
+                                                const char   *api_key,
+                                                GError      **error);
+const char *kf_client_get_server_url           (KfClient     *self);
+void        kf_client_set_api_key              (KfClient     *self,
+                                                const char   *api_key);
+gboolean    kf_client_has_api_key              (KfClient     *self);
+void        kf_client_set_retry_policy         (KfClient     *self,
+                                                guint         max_attempts,
+                                                guint         base_delay_ms);
+/* Builds the file page URL: {server}/{file_code} */
+char       *kf_client_build_file_url           (KfClient     *self,
+                                                const char   *file_code);
+
+void           kf_client_get_account_info_async  (KfClient            *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+KfAccountInfo *kf_client_get_account_info_finish (KfClient            *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* @days: 0 for the server's default, else sent as last=N */
+void           kf_client_get_account_stats_async  (KfClient            *self,
+                                                   guint                days,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+KfStats       *kf_client_get_account_stats_finish (KfClient            *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+
+void            kf_client_get_upload_server_async  (KfClient            *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+KfUploadServer *kf_client_get_upload_server_finish (KfClient            *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
+/* Uploads @n_files files in one request (step 1 + step 2, retried from
+ * step 1 on transient failures). @folder_id may be NULL. The result is a
+ * GPtrArray of KfUploadResult, one per file in order; a file the server
+ * refused has its own error. The call itself fails only when no file could
+ * be uploaded for a reason common to all (network, key, cancelled, ...). */
+void        kf_client_upload_async             (KfClient            *self,
+                                                GFile *const        *files,
+                                                guint                n_files,
+                                                KfUploadType         upload_type,
+                                                const char          *folder_id,
+                                                KfProgressFunc       progress,
+                                                gpointer             progress_data,
+                                                GDestroyNotify       progress_destroy,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+GPtrArray  *kf_client_upload_finish            (KfClient            *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+/* Remote URL upload: returns the new file code. */
+void        kf_client_remote_upload_async      (KfClient            *self,
+                                                const char          *url,
+                                                const char          *folder_id,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+char       *kf_client_remote_upload_finish     (KfClient            *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+void            kf_client_remote_status_async  (KfClient            *self,
+                                                const char          *file_code,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+KfRemoteStatus *kf_client_remote_status_finish (KfClient            *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+void          kf_client_get_direct_link_async  (KfClient            *self,
+                                                const char          *file_code,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+KfDirectLink *kf_client_get_direct_link_finish (KfClient            *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+/* Spends balance. Never retried. @reseller_key NULL uses the API key.
+ * A lost answer (timeout, connection cut after the request was sent)
+ * fails with KF_ERROR_UNCERTAIN: the voucher may have been created. */
+void        kf_client_create_voucher_async     (KfClient            *self,
+                                                const char          *plan,
+                                                const char          *reseller_key,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+char       *kf_client_create_voucher_finish    (KfClient            *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+/* @file_codes: one or more codes. Result: GPtrArray of KfFileInfo. */
+void        kf_client_get_file_info_async      (KfClient            *self,
+                                                const char * const  *file_codes,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+GPtrArray  *kf_client_get_file_info_finish     (KfClient            *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+/* @page starts at 1; @folder_id and @name_filter may be NULL. */
+void        kf_client_list_files_async         (KfClient            *self,
+                                                guint                page,
+                                                guint                per_page,
+                                                const char          *folder_id,
+                                                const char          *name_filter,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+KfFileList *kf_client_list_files_finish        (KfClient            *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+/* @folder_id NULL or "0" for the root. */
+void          kf_client_list_folder_async      (KfClient            *self,
+                                                const char          *folder_id,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+KfFolderList *kf_client_list_folder_finish     (KfClient            *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+/* Returns the new folder's ID. */
+void        kf_client_create_folder_async      (KfClient            *self,
+                                                const char          *parent_id,
+                                                const char          *name,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+char       *kf_client_create_folder_finish     (KfClient            *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+void        kf_client_rename_file_async        (KfClient            *self,
+                                                const char          *file_code,
+                                                const char          *name,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean    kf_client_rename_file_finish       (KfClient            *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+G_END_DECLS

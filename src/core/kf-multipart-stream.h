@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* A multipart/form-data request body built as a stream: part headers from
+ * memory, file contents read from their GInputStream as they are sent, then
+ * the closing boundary. Its length is known in advance, so the request gets
+ * an exact Content-Length, and memory does not grow with file size.
+ * Implements GPollableInputStream so libsoup reads it on the main loop in
+ * large steps instead of 8 KiB reads on a worker thread. */
+
+#define KF_TYPE_MULTIPART_STREAM (kf_multipart_stream_get_type ())
+G_DECLARE_FINAL_TYPE (KfMultipartStream, kf_multipart_stream, KF, MULTIPART_STREAM, GInputStream)
+
+KfMultipartStream *kf_multipart_stream_new          (void);
+/* Adds a text field; name and value are escaped. */
+void               kf_multipart_stream_add_field    (KfMultipartStream *self,
+                                                     const char        *name,
+                                                     const char        *value);
+/* Adds a file part of exactly @size bytes read from @stream. */
+void               kf_multipart_stream_add_file     (KfMultipartStream *self,
+                                                     const char        *field_name,
+                                                     const char        *file_name,
+                                                     const char        *content_type,
+                                                     GInputStream      *stream,
+                                                     goffset            size);
+/* Call once after the last part; afterwards the stream can be read. */
+void               kf_multipart_stream_finish       (KfMultipartStream *self);
+goffset            kf_multipart_stream_get_length   (KfMultipartStream *self);
+/* "multipart/form-data; boundary=..." */
+const char        *kf_multipart_stream_get_content_type (KfMultipartStream *self);
+/* How many bytes of file contents lie within the first @body_offset bytes
+ * of the body: maps SoupMessage::wrote-body-data to file progress. */
+goffset            kf_multipart_stream_file_bytes_at (KfMultipartStream *self,
+                                                      goffset            body_offset);
+goffset            kf_multipart_stream_get_file_bytes (KfMultipartStream *self);
+
+G_END_DECLS

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kf-store.h"
+
+G_BEGIN_DECLS
+
+/* The voucher ledger: every voucher code this machine bought, in one JSON
+ * file (kf_store_get_data_dir()/vouchers.json by default), mode 0600,
+ * rewritten atomically and flushed to disk before a code is shown. */
+
+typedef struct {
+  char      *code;
+  char      *plan;
+  GDateTime *created;   /* local time of purchase */
+  gboolean   given;     /* "mark as given" */
+} KfVoucherEntry;
+
+void kf_voucher_entry_free (KfVoucherEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KfVoucherEntry, kf_voucher_entry_free)
+
+/* NULL @path means the default file. */
+char      *kf_ledger_get_default_path (GError     **error);
+/* A missing file is an empty ledger. */
+GPtrArray *kf_ledger_load             (const char  *path,
+                                       GError     **error);
+/* Appends and flushes; returns only once the code is on disk. */
+gboolean   kf_ledger_append           (const char  *path,
+                                       const char  *plan,
+                                       const char  *code,
+                                       GError     **error);
+gboolean   kf_ledger_set_given        (const char  *path,
+                                       const char  *code,
+                                       gboolean     given,
+                                       GError     **error);
+/* CSV with a header line: created,plan,code,given */
+char      *kf_ledger_to_csv           (GPtrArray   *entries);
+
+/* The same on a worker thread, for the app's main loop. */
+void       kf_ledger_append_async     (const char          *path,
+                                       const char          *plan,
+                                       const char          *code,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+gboolean   kf_ledger_append_finish    (GAsyncResult        *result,
+                                       GError             **error);
+void       kf_ledger_load_async       (const char          *path,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+GPtrArray *kf_ledger_load_finish      (GAsyncResult        *result,
+                                       GError             **error);
+
+G_END_DECLS
