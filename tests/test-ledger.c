@@ -1,2 +1,534 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "kf-ledger.h"
+
+static const char *self_path;
+
+typedef struct {
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("kf-ledger-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "vouchers.json", NULL);
+}
+
+static void
+remove_tree (const char *dir_path)
+{
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (dir_path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_assert_cmpint (g_unlink (child), ==, 0);
+    }
+
+  g_assert_cmpint (g_rmdir (dir_path), ==, 0);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+/* Parses with an independent reader, not with the ledger's own loader. */
+static JsonArray *
+assert_valid_ledger_json (const char *path,
+                          guint       expected_count)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+  JsonArray *vouchers;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  root = json_node_get_object (json_parser_get_root (parser));
+  vouchers = json_object_get_array_member (root, "vouchers");
+  g_assert_nonnull (vouchers);
+  g_assert_cmpuint (json_array_get_length (vouchers), ==, expected_count);
+
+  return json_array_ref (vouchers);
+}
+
+static void
+assert_mode_0600 (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+}
+
+static void
+test_missing_is_empty (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+
+  entries = kf_ledger_load (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (entries);
+  g_assert_cmpuint (entries->len, ==, 0);
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_append_and_load (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(JsonArray) json = NULL;
+  g_autoptr(GDateTime) before = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) after = NULL;
+  KfVoucherEntry *entry;
+
+  g_assert_true (kf_ledger_append (fixture->path, "30p", "code0000aaaa", &error));
+  g_assert_no_error (error);
+  assert_mode_0600 (fixture->path);
+  json = assert_valid_ledger_json (fixture->path, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json, 0), "code"),
+                   ==, "code0000aaaa");
+  g_clear_pointer (&json, json_array_unref);
+
+  g_assert_true (kf_ledger_append (fixture->path, "50t", "code1111bbbb", &error));
+  g_assert_no_error (error);
+  assert_mode_0600 (fixture->path);
+  json = assert_valid_ledger_json (fixture->path, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json, 1), "plan"),
+                   ==, "50t");
+  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (json, 1), "given"));
+
+  after = g_date_time_new_now_local ();
+
+  entries = kf_ledger_load (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 2);
+
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpstr (entry->code, ==, "code0000aaaa");
+  g_assert_cmpstr (entry->plan, ==, "30p");
+  g_assert_false (entry->given);
+  g_assert_nonnull (entry->created);
+  /* ISO 8601 keeps whole seconds at least. */
+  g_assert_cmpint (g_date_time_to_unix (entry->created), >=, g_date_time_to_unix (before));
+  g_assert_cmpint (g_date_time_to_unix (entry->created), <=, g_date_time_to_unix (after));
+
+  entry = g_ptr_array_index (entries, 1);
+  g_assert_cmpstr (entry->code, ==, "code1111bbbb");
+  g_assert_cmpstr (entry->plan, ==, "50t");
+}
+
+static void
+test_wide_mode_narrowed (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (fixture->path, "{\"vouchers\":[]}", -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (fixture->path, 0644), ==, 0);
+
+  g_assert_true (kf_ledger_append (fixture->path, "30p", "narrow", &error));
+  g_assert_no_error (error);
+  assert_mode_0600 (fixture->path);
+}
+
+static void
+test_set_given (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(JsonArray) json = NULL;
+
+  g_assert_true (kf_ledger_append (fixture->path, "30p", "first", &error));
+  g_assert_true (kf_ledger_append (fixture->path, "90p", "second", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (kf_ledger_set_given (fixture->path, "second", TRUE, &error));
+  g_assert_no_error (error);
+  assert_mode_0600 (fixture->path);
+  json = assert_valid_ledger_json (fixture->path, 2);
+  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (json, 0), "given"));
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (json, 1), "given"));
+
+  entries = kf_ledger_load (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (((KfVoucherEntry *) g_ptr_array_index (entries, 0))->given);
+  g_assert_true (((KfVoucherEntry *) g_ptr_array_index (entries, 1))->given);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  g_assert_true (kf_ledger_set_given (fixture->path, "second", FALSE, &error));
+  g_assert_no_error (error);
+  entries = kf_ledger_load (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (((KfVoucherEntry *) g_ptr_array_index (entries, 1))->given);
+
+  g_assert_false (kf_ledger_set_given (fixture->path, "nope", TRUE, &error));
+  g_assert_error (error, KF_STORE_ERROR, KF_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_unknown_fields_kept (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) json = NULL;
+  const char *newer =
+    "{\"version\":2,\"vouchers\":[{\"code\":\"old\",\"plan\":\"30p\","
+    "\"created\":\"2024-01-02T03:04:05+01:00\",\"given\":true,\"note\":\"for Ann\"}]}";
+
+  g_assert_true (g_file_set_contents (fixture->path, newer, -1, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (kf_ledger_append (fixture->path, "30p", "new", &error));
+  g_assert_no_error (error);
+
+  /* A newer app's fields survive an older writer. */
+  json = assert_valid_ledger_json (fixture->path, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json, 0), "note"),
+                   ==, "for Ann");
+}
+
+static void
+test_csv (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kf_voucher_entry_free);
+  g_autofree char *csv = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  KfVoucherEntry *entry;
+
+  entry = g_new0 (KfVoucherEntry, 1);
+  entry->code = g_strdup ("plaincode");
+  entry->plan = g_strdup ("30p");
+  entry->created = g_date_time_new (utc, 2024, 5, 6, 7, 8, 9);
+  entry->given = TRUE;
+  g_ptr_array_add (entries, entry);
+
+  entry = g_new0 (KfVoucherEntry, 1);
+  entry->code = g_strdup ("a,b \"c\"\nd");
+  entry->plan = g_strdup (" spaced");
+  entry->created = g_date_time_new (utc, 2024, 5, 6, 7, 8, 9);
+  g_ptr_array_add (entries, entry);
+
+  entry = g_new0 (KfVoucherEntry, 1);
+  entry->code = g_strdup ("=HYPERLINK(\"x\")");
+  entry->plan = g_strdup ("+1");
+  entry->created = g_date_time_new (utc, 2024, 5, 6, 7, 8, 9);
+  g_ptr_array_add (entries, entry);
+
+  csv = kf_ledger_to_csv (entries);
+  expected = g_strconcat ("created,plan,code,given\r\n",
+                          "2024-05-06T07:08:09Z,30p,plaincode,yes\r\n",
+                          "2024-05-06T07:08:09Z,\" spaced\",\"a,b \"\"c\"\"\nd\",no\r\n",
+                          "2024-05-06T07:08:09Z,'+1,\"'=HYPERLINK(\"\"x\"\")\",no\r\n",
+                          NULL);
+  g_assert_cmpstr (csv, ==, expected);
+}
+
+static void
+test_corrupt (Fixture       *fixture,
+              gconstpointer  data)
+{
+  const char *bad[] = {
+    "{\"vouchers\":[{\"code\":\"x\",\"plan\":\"30p\",\"created\":\"2024-01-01T00:00:00Z\"}",
+    "",
+    "[]",
+    "{\"vouchers\":{}}",
+    "{\"vouchers\":[{\"plan\":\"30p\",\"created\":\"2024-01-01T00:00:00Z\"}]}",
+    "{\"vouchers\":[{\"code\":\"x\",\"plan\":\"30p\",\"created\":\"yesterday\"}]}",
+    "{\"vouchers\":[{\"code\":\"x\",\"plan\":\"30p\",\"created\":\"2024-01-01T00:00:00Z\"},7]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) entries = NULL;
+      g_autofree char *after = NULL;
+
+      g_assert_true (g_file_set_contents (fixture->path, bad[i], -1, &error));
+      g_assert_no_error (error);
+
+      entries = kf_ledger_load (fixture->path, &error);
+      g_assert_error (error, KF_STORE_ERROR, KF_STORE_ERROR_CORRUPT);
+      g_assert_null (entries);
+      g_clear_error (&error);
+
+      g_assert_false (kf_ledger_append (fixture->path, "30p", "never", &error));
+      g_assert_error (error, KF_STORE_ERROR, KF_STORE_ERROR_CORRUPT);
+      g_clear_error (&error);
+
+      g_assert_false (kf_ledger_set_given (fixture->path, "x", TRUE, &error));
+      g_assert_error (error, KF_STORE_ERROR, KF_STORE_ERROR_CORRUPT);
+      g_clear_error (&error);
+
+      g_assert_true (g_file_get_contents (fixture->path, &after, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (after, ==, bad[i]);
+    }
+}
+
+typedef struct {
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} AsyncWait;
+
+static void
+async_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  AsyncWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+static void
+test_async (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  AsyncWait wait = { loop, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+
+  kf_ledger_append_async (fixture->path, "365p", "asynccode", NULL, async_done, &wait);
+  g_main_loop_run (loop);
+  g_assert_true (kf_ledger_append_finish (wait.result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&wait.result);
+  assert_mode_0600 (fixture->path);
+
+  kf_ledger_set_given_async (fixture->path, "asynccode", TRUE, NULL, async_done, &wait);
+  g_main_loop_run (loop);
+  g_assert_true (kf_ledger_set_given_finish (wait.result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&wait.result);
+
+  kf_ledger_load_async (fixture->path, NULL, async_done, &wait);
+  g_main_loop_run (loop);
+  entries = kf_ledger_load_finish (wait.result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&wait.result);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpstr (((KfVoucherEntry *) g_ptr_array_index (entries, 0))->code, ==, "asynccode");
+  g_assert_true (((KfVoucherEntry *) g_ptr_array_index (entries, 0))->given);
+}
+
+static void
+test_default_path (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = kf_ledger_get_default_path (&error);
+  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "kenfiles", "vouchers.json", NULL);
+  g_autofree char *dir = g_path_get_dirname (expected);
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (path, ==, expected);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+}
+
+static void
+test_write_file (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "plain.txt", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (kf_store_write_file (path, "a\0b", 3, &error));
+  g_assert_no_error (error);
+  assert_mode_0600 (path);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_cmpmem (contents, length, "a\0b", 3);
+  g_clear_pointer (&contents, g_free);
+
+  g_assert_true (kf_store_write_file (path, "second", -1, &error));
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_cmpstr (contents, ==, "second");
+  g_clear_pointer (&contents, g_free);
+
+  g_assert_false (kf_store_write_file ("/nonexistent-dir/x/y", "z", -1, &error));
+  g_assert_error (error, KF_STORE_ERROR, KF_STORE_ERROR_IO);
+}
+
+/* Child mode: append codes forever, reporting each one on stdout only once
+ * kf_ledger_append has returned. The parent kills it at a random moment. */
+static int
+run_append_child (const char *path,
+                  const char *prefix)
+{
+  for (guint i = 0; ; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *code = g_strdup_printf ("%s-%u", prefix, i);
+
+      if (!kf_ledger_append (path, "30p", code, &error))
+        {
+          g_printerr ("append failed: %s\n", error->message);
+          return 1;
+        }
+      g_print ("%s\n", code);
+      fflush (stdout);
+    }
+}
+
+static void
+test_crash_safety (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GHashTable) confirmed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n_iterations = g_test_slow () ? 200 : 50;
+  guint killed_mid_run = 0;
+
+  for (guint iteration = 0; iteration < n_iterations; iteration++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) entries = NULL;
+      g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autofree char *prefix = g_strdup_printf ("it%u", iteration);
+      g_autofree char *output = NULL;
+      g_autoptr(GIOChannel) channel = NULL;
+      g_auto(GStrv) lines = NULL;
+      const char *argv[] = { self_path, "--append-child", fixture->path, prefix, NULL };
+      GPid pid;
+      int out_fd;
+      int status;
+      gsize length;
+
+      g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
+                                               G_SPAWN_DO_NOT_REAP_CHILD,
+                                               NULL, NULL, &pid, NULL, &out_fd, NULL, &error));
+      g_assert_no_error (error);
+
+      g_usleep (g_test_rand_int_range (0, 30000));
+      g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_spawn_close_pid (pid);
+      if (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL)
+        killed_mid_run++;
+      else
+        g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+
+      channel = g_io_channel_unix_new (out_fd);
+      g_io_channel_set_close_on_unref (channel, TRUE);
+      g_assert_cmpint (g_io_channel_read_to_end (channel, &output, &length, &error), ==, G_IO_STATUS_NORMAL);
+      g_assert_no_error (error);
+
+      /* A code is only confirmed once its whole line arrived. */
+      lines = g_strsplit (output, "\n", -1);
+      for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+        g_hash_table_add (confirmed, g_strdup (lines[i]));
+
+      if (g_file_test (fixture->path, G_FILE_TEST_EXISTS))
+        {
+          g_autoptr(JsonParser) parser = json_parser_new ();
+
+          g_assert_true (json_parser_load_from_file (parser, fixture->path, &error));
+          g_assert_no_error (error);
+          assert_mode_0600 (fixture->path);
+        }
+
+      entries = kf_ledger_load (fixture->path, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < entries->len; i++)
+        g_hash_table_add (present, ((KfVoucherEntry *) g_ptr_array_index (entries, i))->code);
+
+      {
+        GHashTableIter iter;
+        const char *code;
+
+        g_hash_table_iter_init (&iter, confirmed);
+        while (g_hash_table_iter_next (&iter, (gpointer *) &code, NULL))
+          if (!g_hash_table_contains (present, code))
+            g_error ("Code %s was confirmed but is missing after a crash", code);
+      }
+    }
+
+  g_test_message ("%u confirmed codes, %u children killed mid-run",
+                  g_hash_table_size (confirmed), killed_mid_run);
+  g_assert_cmpuint (killed_mid_run, ==, n_iterations);
+
+  /* Killed writers leave temporary files; the next append sweeps them. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDir) dir = NULL;
+    const char *name;
+    guint n_files = 0;
+
+    g_assert_true (kf_ledger_append (fixture->path, "30p", "final", &error));
+    g_assert_no_error (error);
+    dir = g_dir_open (fixture->dir, 0, &error);
+    g_assert_no_error (error);
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_assert_true (g_str_equal (name, "vouchers.json") || g_str_equal (name, "vouchers.json.lock"));
+        n_files++;
+      }
+    g_assert_cmpuint (n_files, ==, 2);
+  }
+  /* Most kills land after some appends, so the check above had work to do. */
+  g_assert_cmpuint (g_hash_table_size (confirmed), >, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (argc == 4 && g_str_equal (argv[1], "--append-child"))
+    return run_append_child (argv[2], argv[3]);
+
+  self_path = argv[0];
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add ("/ledger/missing-is-empty", Fixture, NULL, fixture_setup, test_missing_is_empty, fixture_teardown);
+  g_test_add ("/ledger/append-and-load", Fixture, NULL, fixture_setup, test_append_and_load, fixture_teardown);
+  g_test_add ("/ledger/wide-mode-narrowed", Fixture, NULL, fixture_setup, test_wide_mode_narrowed, fixture_teardown);
+  g_test_add ("/ledger/set-given", Fixture, NULL, fixture_setup, test_set_given, fixture_teardown);
+  g_test_add ("/ledger/unknown-fields-kept", Fixture, NULL, fixture_setup, test_unknown_fields_kept, fixture_teardown);
+  g_test_add ("/ledger/csv", Fixture, NULL, fixture_setup, test_csv, fixture_teardown);
+  g_test_add ("/ledger/corrupt", Fixture, NULL, fixture_setup, test_corrupt, fixture_teardown);
+  g_test_add ("/ledger/crash-safety", Fixture, NULL, fixture_setup, test_crash_safety, fixture_teardown);
+  g_test_add ("/ledger/async", Fixture, NULL, fixture_setup, test_async, fixture_teardown);
+  g_test_add ("/store/write-file", Fixture, NULL, fixture_setup, test_write_file, fixture_teardown);
+  g_test_add_func ("/store/default-path", test_default_path);
+
+  return g_test_run ();
+}

@@ -1,2 +1,877 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+#include "config.h"
+
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "kf-client-private.h"
+#include "kf-error.h"
+#include "kf-parse.h"
+#include "kf-types.h"
+#include "kf-util.h"
+
+#define SERVER "https://kenfiles.com"
+
+static GBytes *
+text_bytes (const char *text)
+{
+  return g_bytes_new (text, strlen (text));
+}
+
+/* Runs the envelope step, asserting success. */
+static JsonNode *
+envelope_ok (const char *text)
+{
+  g_autoptr(GBytes) body = text_bytes (text);
+  g_autoptr(GError) error = NULL;
+  JsonNode *root = kf_parse_envelope (body, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (root);
+  return root;
+}
+
+static void
+assert_envelope_error (const char *text,
+                       int         code,
+                       const char *message)
+{
+  g_autoptr(GBytes) body = text_bytes (text);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = kf_parse_envelope (body, &error);
+
+  g_assert_null (root);
+  g_assert_error (error, KF_ERROR, code);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_cmpuint (strlen (error->message), >, 0);
+  if (message != NULL)
+    g_assert_cmpstr (error->message, ==, message);
+}
+
+static GDateTime *
+utc (int y, int mo, int d, int h, int mi, int s)
+{
+  return g_date_time_new_utc (y, mo, d, h, mi, s);
+}
+
+static void
+assert_date (GDateTime *dt,
+             int y, int mo, int d, int h, int mi, int s)
+{
+  g_autoptr(GDateTime) expected = utc (y, mo, d, h, mi, s);
+
+  g_assert_nonnull (dt);
+  g_assert_true (g_date_time_equal (dt, expected));
+}
+
+/* ----------------------------------------------------------------- account */
+
+static void
+test_account_info_documented (void)
+{
+  g_autoptr(JsonNode) root = envelope_ok (
+    "{\"msg\":\"OK\",\"result\":{\"email\":\"[email protected]\",\"balance\":\"0.04900\","
+    "\"storage_used\":null,\"premium_expire\":\"2022-02-18 11:16:07\","
+    "\"storage_left\":\"inf\"},\"status\":200,\"server_time\":\"2021-10-22 04:51:54\"}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfAccountInfo) info = kf_parse_account_info (root, &error);
+  g_autoptr(KfAccountInfo) copy = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->email, ==, "[email protected]");
+  g_assert_cmpstr (info->balance_text, ==, "0.04900");
+  g_assert_cmpfloat_with_epsilon (info->balance, 0.049, 1e-9);
+  g_assert_false (info->storage_used_known);
+  g_assert_true (info->storage_unlimited);
+  g_assert_false (info->storage_left_known);
+  assert_date (info->premium_expire, 2022, 2, 18, 11, 16, 7);
+  assert_date (info->server_time, 2021, 10, 22, 4, 51, 54);
+
+  /* Judged by the server's clock: the sample is premium for 119.x days. */
+  g_assert_true (kf_account_info_is_premium (info));
+  g_assert_cmpint (kf_account_info_premium_days_left (info), ==, 120);
+
+  copy = kf_account_info_copy (info);
+  g_assert_cmpstr (copy->email, ==, info->email);
+  g_assert_true (copy->premium_expire == info->premium_expire);
+}
+
+static void
+test_account_info_quirks (void)
+{
+  g_autoptr(JsonNode) root = envelope_ok (
+    "{\"msg\":\"OK\",\"status\":\"200\",\"server_time\":\"2024-05-01 00:00:00\","
+    "\"result\":{\"email\":\"a@b.c\",\"balance\":12.5,\"storage_used\":\"1048576\","
+    "\"storage_left\":2048,\"premim_expire\":\"2024-04-30 10:00:00\",\"extra\":[1,2,{}]}}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfAccountInfo) info = kf_parse_account_info (root, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->balance_text, ==, "12.5");
+  g_assert_cmpfloat_with_epsilon (info->balance, 12.5, 1e-9);
+  g_assert_true (info->storage_used_known);
+  g_assert_cmpint (info->storage_used, ==, 1048576);
+  g_assert_false (info->storage_unlimited);
+  g_assert_true (info->storage_left_known);
+  g_assert_cmpint (info->storage_left, ==, 2048);
+  /* premim_expire, the old spelling, is read; it lies before server_time. */
+  assert_date (info->premium_expire, 2024, 4, 30, 10, 0, 0);
+  g_assert_false (kf_account_info_is_premium (info));
+  g_assert_cmpint (kf_account_info_premium_days_left (info), ==, 0);
+}
+
+static void
+test_account_info_missing_fields (void)
+{
+  g_autoptr(JsonNode) root = envelope_ok ("{\"status\":200,\"msg\":\"OK\",\"result\":{}}");
+  g_autoptr(JsonNode) root2 = envelope_ok ("{\"status\":200,\"msg\":\"OK\"}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfAccountInfo) info = kf_parse_account_info (root, &error);
+  g_autoptr(KfAccountInfo) none = NULL;
+
+  g_assert_no_error (error);
+  g_assert_null (info->email);
+  g_assert_null (info->premium_expire);
+  g_assert_null (info->server_time);
+  g_assert_false (info->storage_used_known);
+  g_assert_false (info->storage_left_known);
+  g_assert_false (kf_account_info_is_premium (info));
+
+  none = kf_parse_account_info (root2, &error);
+  g_assert_null (none);
+  g_assert_error (error, KF_ERROR, KF_ERROR_PROTOCOL);
+}
+
+static void
+test_account_premium_fallback_now (void)
+{
+  KfAccountInfo info = { 0 };
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  info.premium_expire = g_date_time_add_days (now, 10);
+  g_assert_true (kf_account_info_is_premium (&info));
+  g_assert_cmpint (kf_account_info_premium_days_left (&info), ==, 10);
+  g_date_time_unref (info.premium_expire);
+
+  info.premium_expire = g_date_time_add_days (now, -1);
+  g_assert_false (kf_account_info_is_premium (&info));
+  g_date_time_unref (info.premium_expire);
+}
+
+/* ------------------------------------------------------------------- stats */
+
+static void
+test_stats_documented (void)
+{
+  g_autoptr(JsonNode) root = envelope_ok (
+    "{\"msg\":\"OK\",\"result\":[{\"downloads\":\"0\",\"sales\":\"0\","
+    "\"profit_sales\":\"0.00000\",\"profit_refs\":\"0.00000\",\"profit_site\":\"0.00000\","
+    "\"views\":\"0\",\"refs\":\"0\",\"profit_total\":\"0.00000\"}],"
+    "\"status\":200,\"server_time\":\"2021-10-22 04:55:33\"}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfStats) stats = kf_parse_stats (root, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats->days->len, ==, 0);
+  g_assert_null (stats->totals.day);
+  g_assert_cmpint (stats->totals.downloads, ==, 0);
+  g_assert_cmpfloat (stats->totals.profit_total, ==, 0.0);
+}
+
+static void
+test_stats_days_sorted_and_summed (void)
+{
+  g_autoptr(JsonNode) root = envelope_ok (
+    "{\"msg\":\"OK\",\"status\":200,\"result\":["
+    "{\"day\":\"2024-05-03\",\"downloads\":\"3\",\"views\":5,\"sales\":\"1\",\"refs\":0,"
+    "\"profit_dl\":\"0.50000\",\"profit_sales\":\"2.00000\",\"profit_total\":\"2.50000\"},"
+    "{\"day\":\"2024-05-01\",\"downloads\":1,\"views\":\"2\",\"profit_dl\":0.25,"
+    "\"profit_rebills\":\"1.0\",\"profit_refs\":\"0.1\",\"profit_site\":\"0.05\"},"
+    "{\"downloads\":\"999\",\"views\":\"999\",\"profit_total\":\"999\"},"
+    "{\"day\":\"2024-05-02\",\"downloads\":null,\"views\":\"x\"}]}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfStats) stats = kf_parse_stats (root, &error);
+  KfStatsRow *first, *second, *third;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats->days->len, ==, 3);
+  first = g_ptr_array_index (stats->days, 0);
+  second = g_ptr_array_index (stats->days, 1);
+  third = g_ptr_array_index (stats->days, 2);
+  g_assert_cmpstr (first->day, ==, "2024-05-01");
+  g_assert_cmpstr (second->day, ==, "2024-05-02");
+  g_assert_cmpstr (third->day, ==, "2024-05-03");
+
+  /* profit_total missing: the sum of the other profit fields. */
+  g_assert_cmpfloat_with_epsilon (first->profit_total, 0.25 + 1.0 + 0.1 + 0.05, 1e-9);
+  g_assert_cmpint (second->downloads, ==, 0);
+  g_assert_cmpint (second->views, ==, 0);
+  g_assert_cmpfloat (second->profit_total, ==, 0.0);
+
+  /* Totals are the sum of the day rows, not the server's total row. */
+  g_assert_null (stats->totals.day);
+  g_assert_cmpint (stats->totals.downloads, ==, 4);
+  g_assert_cmpint (stats->totals.views, ==, 7);
+  g_assert_cmpint (stats->totals.sales, ==, 1);
+  g_assert_cmpfloat_with_epsilon (stats->totals.profit_dl, 0.75, 1e-9);
+  g_assert_cmpfloat_with_epsilon (stats->totals.profit_total, 2.5 + 1.4, 1e-9);
+}
+
+static void
+test_stats_totals_only (void)
+{
+  g_autoptr(JsonNode) root = envelope_ok (
+    "{\"msg\":\"OK\",\"status\":200,\"result\":[{\"downloads\":\"7\",\"views\":\"9\","
+    "\"profit_sales\":\"1.5\",\"profit_site\":\"0.5\"}]}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfStats) stats = kf_parse_stats (root, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats->days->len, ==, 0);
+  g_assert_cmpint (stats->totals.downloads, ==, 7);
+  g_assert_cmpint (stats->totals.views, ==, 9);
+  g_assert_cmpfloat_with_epsilon (stats->totals.profit_total, 2.0, 1e-9);
+}
+
+static void
+test_stats_disabled (void)
+{
+  assert_envelope_error ("{\"msg\":\"Stats are disabled\",\"status\":200,\"result\":[]}",
+                         KF_ERROR_REFUSED, "Stats are disabled");
+}
+
+/* ------------------------------------------------------------------ upload */
+
+static void
+test_upload_server (void)
+{
+  g_autoptr(JsonNode) root = envelope_ok (
+    "{\"status\":200,\"sess_id\":\"3rewps03u5ipbkm9\","
+    "\"result\":\"http://s1.fileserverdomain.com/cgi-bin/upload.cgi\",\"msg\":\"OK\","
+    "\"server_time\":\"2021-10-22 05:13:21\"}");
+  g_autoptr(JsonNode) bad = envelope_ok ("{\"status\":200,\"msg\":\"OK\",\"result\":\"nope\","
+                                         "\"sess_id\":\"x\"}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfUploadServer) server = kf_parse_upload_server (root, &error);
+  g_autoptr(KfUploadServer) none = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (server->url, ==, "http://s1.fileserverdomain.com/cgi-bin/upload.cgi");
+  g_assert_cmpstr (server->sess_id, ==, "3rewps03u5ipbkm9");
+
+  none = kf_parse_upload_server (bad, &error);
+  g_assert_null (none);
+  g_assert_error (error, KF_ERROR, KF_ERROR_PROTOCOL);
+}
+
+static void
+test_upload_results (void)
+{
+  g_autoptr(GBytes) body = text_bytes (
+    "[{\"file_code\":\"b578rni0e1ka\",\"file_status\":\"OK\"},"
+    "{\"file_code\":\"undef\",\"file_status\":\"unallowed extension\"},"
+    "{\"file_code\":\"undef\",\"file_status\":\"OK\"},"
+    "{\"file_code\":\"undef\",\"file_status\":\"failed while requesting fs.cgi: 500\"},"
+    "{\"filecode\":\"zzz111\",\"file_status\":\"OK\",\"domain\":\"dl.kenfiles.com\"}]");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results = kf_parse_upload_results (body, SERVER, &error);
+  KfUploadResult *r;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 5);
+
+  r = g_ptr_array_index (results, 0);
+  g_assert_no_error (r->error);
+  g_assert_cmpstr (r->file_code, ==, "b578rni0e1ka");
+  g_assert_cmpstr (r->url, ==, "https://kenfiles.com/b578rni0e1ka");
+
+  r = g_ptr_array_index (results, 1);
+  g_assert_null (r->file_code);
+  g_assert_error (r->error, KF_ERROR, KF_ERROR_REFUSED);
+  g_assert_cmpstr (r->error->message, ==, "unallowed extension");
+  g_assert_false (kf_error_is_transient (r->error));
+
+  r = g_ptr_array_index (results, 2);
+  g_assert_null (r->file_code);
+  g_assert_error (r->error, KF_ERROR, KF_ERROR_REFUSED);
+
+  r = g_ptr_array_index (results, 3);
+  g_assert_null (r->file_code);
+  g_assert_nonnull (r->error);
+  g_assert_true (kf_error_is_transient (r->error));
+  g_assert_nonnull (strstr (r->error->message, "fs.cgi"));
+
+  r = g_ptr_array_index (results, 4);
+  g_assert_cmpstr (r->file_code, ==, "zzz111");
+  g_assert_cmpstr (r->url, ==, "https://dl.kenfiles.com/zzz111");
+}
+
+static void
+test_upload_results_errors (void)
+{
+  const char *bodies[] = { "[]", "not json", "{\"a\":1}" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr(GBytes) body = text_bytes (bodies[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) results = kf_parse_upload_results (body, SERVER, &error);
+
+      g_assert_null (results);
+      g_assert_error (error, KF_ERROR, KF_ERROR_PROTOCOL);
+    }
+}
+
+static void
+test_upload_status_transient (void)
+{
+  g_assert_true (kf_parse_upload_status_is_transient ("failed while requesting fs.cgi: timeout"));
+  g_assert_true (kf_parse_upload_status_is_transient ("No file on disk (abc)"));
+  g_assert_false (kf_parse_upload_status_is_transient ("unallowed extension"));
+  g_assert_false (kf_parse_upload_status_is_transient ("uploads are not enabled for your account type"));
+  g_assert_false (kf_parse_upload_status_is_transient (NULL));
+}
+
+/* ------------------------------------------------------------------ remote */
+
+static void
+test_remote_upload (void)
+{
+  const char *bodies[] = {
+    "[{\"file_code\":\"b578rni0e1ka\"}]",
+    "{\"status\":200,\"msg\":\"OK\",\"result\":{\"filecode\":\"b578rni0e1ka\"}}",
+    "{\"status\":\"200\",\"msg\":\"OK\",\"result\":{\"file_code\":\"b578rni0e1ka\"}}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr(JsonNode) root = envelope_ok (bodies[i]);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *code = kf_parse_remote_upload (root, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (code, ==, "b578rni0e1ka");
+    }
+
+  {
+    g_autoptr(JsonNode) root = envelope_ok ("{\"status\":200,\"msg\":\"OK\",\"result\":{}}");
+    g_autoptr(GError) error = NULL;
+    g_autofree char *code = kf_parse_remote_upload (root, &error);
+
+    g_assert_null (code);
+    g_assert_error (error, KF_ERROR, KF_ERROR_PROTOCOL);
+  }
+}
+
+static void
+test_remote_status (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) list = envelope_ok ("[{\"file_code\":\"b578rni0e1ka\"}]");
+  g_autoptr(JsonNode) working = envelope_ok ("{\"status\":200,\"msg\":\"WORKING\"}");
+  g_autoptr(JsonNode) progress = envelope_ok (
+    "{\"status\":200,\"msg\":\"OK\",\"result\":{\"file_code\":\"abc\",\"status\":\"working\","
+    "\"progress\":\"42\"}}");
+  g_autoptr(JsonNode) done = envelope_ok (
+    "{\"status\":200,\"msg\":\"OK\",\"result\":{\"filecode\":\"abc\",\"status\":\"OK\","
+    "\"progress\":100}}");
+  g_autoptr(JsonNode) failed = envelope_ok (
+    "{\"status\":200,\"msg\":\"OK\",\"result\":{\"file_code\":\"abc\","
+    "\"status\":\"error: <b>404</b> not found\"}}");
+  g_autoptr(KfRemoteStatus) s1 = kf_parse_remote_status (list, SERVER, &error);
+  g_autoptr(KfRemoteStatus) s2 = NULL;
+  g_autoptr(KfRemoteStatus) s3 = NULL;
+  g_autoptr(KfRemoteStatus) s4 = NULL;
+  g_autoptr(KfRemoteStatus) s5 = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (s1->state, ==, KF_REMOTE_STATE_DONE);
+  g_assert_cmpstr (s1->file_code, ==, "b578rni0e1ka");
+  g_assert_cmpstr (s1->url, ==, "https://kenfiles.com/b578rni0e1ka");
+
+  s2 = kf_parse_remote_status (working, SERVER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (s2->state, ==, KF_REMOTE_STATE_WORKING);
+  g_assert_cmpint (s2->progress, ==, -1);
+  g_assert_null (s2->url);
+
+  s3 = kf_parse_remote_status (progress, SERVER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (s3->state, ==, KF_REMOTE_STATE_WORKING);
+  g_assert_cmpint (s3->progress, ==, 42);
+  g_assert_cmpstr (s3->file_code, ==, "abc");
+
+  s4 = kf_parse_remote_status (done, SERVER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (s4->state, ==, KF_REMOTE_STATE_DONE);
+  g_assert_cmpint (s4->progress, ==, 100);
+  g_assert_cmpstr (s4->url, ==, "https://kenfiles.com/abc");
+
+  s5 = kf_parse_remote_status (failed, SERVER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (s5->state, ==, KF_REMOTE_STATE_FAILED);
+  /* Kept as plain text, markup and all: the UI must not interpret it. */
+  g_assert_cmpstr (s5->message, ==, "error: <b>404</b> not found");
+}
+
+/* -------------------------------------------------------- link and voucher */
+
+static void
+test_direct_link (void)
+{
+  g_autoptr(JsonNode) root = envelope_ok (
+    "{\"status\":200,\"server_time\":\"2021-10-22 05:26:00\",\"result\":{\"url\":"
+    "\"http://s1.fileserverdomain.com/cgi-bin/dl.cgi/xuf4jzopi4mc/1mb.bin\",\"size\":1048576},"
+    "\"msg\":\"OK\"}");
+  g_autoptr(JsonNode) nosize = envelope_ok (
+    "{\"status\":200,\"msg\":\"OK\",\"result\":{\"url\":\"https://x.y/z\",\"size\":null}}");
+  g_autoptr(JsonNode) nourl = envelope_ok ("{\"status\":200,\"msg\":\"OK\",\"result\":{\"size\":1}}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfDirectLink) link = kf_parse_direct_link (root, &error);
+  g_autoptr(KfDirectLink) link2 = NULL;
+  g_autoptr(KfDirectLink) link3 = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (link->url, ==, "http://s1.fileserverdomain.com/cgi-bin/dl.cgi/xuf4jzopi4mc/1mb.bin");
+  g_assert_cmpint (link->size, ==, 1048576);
+
+  link2 = kf_parse_direct_link (nosize, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (link2->size, ==, -1);
+
+  link3 = kf_parse_direct_link (nourl, &error);
+  g_assert_null (link3);
+  g_assert_error (error, KF_ERROR, KF_ERROR_PROTOCOL);
+}
+
+static void
+assert_voucher_error (const char *text,
+                      int         code,
+                      const char *message)
+{
+  g_autoptr(GBytes) body = text_bytes (text);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *voucher = kf_parse_voucher (body, &error);
+
+  g_assert_null (voucher);
+  g_assert_error (error, KF_ERROR, code);
+  if (message != NULL)
+    g_assert_cmpstr (error->message, ==, message);
+}
+
+static void
+test_voucher (void)
+{
+  g_autoptr(GBytes) body = text_bytes (
+    "{\"server_time\":\"2023-12-12 12:29:29\",\"voucher\":\"9999wqadi4xp88888p\",\"status\":200}");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *voucher = kf_parse_voucher (body, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (voucher, ==, "9999wqadi4xp88888p");
+
+  assert_voucher_error ("ERROR:Not enough money", KF_ERROR_REFUSED, "Not enough money");
+  assert_voucher_error ("  ERROR:Invalid time\n", KF_ERROR_REFUSED, "Invalid time");
+  assert_voucher_error ("{\"msg\":\"Invalid key\",\"status\":403}", KF_ERROR_KEY_REJECTED, NULL);
+  assert_voucher_error ("{\"status\":200,\"server_time\":\"x\"}", KF_ERROR_PROTOCOL, NULL);
+  assert_voucher_error ("{\"status\":400,\"msg\":\"Not enough money\"}", KF_ERROR_REFUSED,
+                        "Not enough money");
+}
+
+/* --------------------------------------------------------- files, folders */
+
+static void
+test_file_info (void)
+{
+  g_autoptr(JsonNode) root = envelope_ok (
+    "{\"status\":200,\"msg\":\"OK\",\"result\":["
+    "{\"filecode\":\"aaa111\",\"name\":\"a.bin\",\"size\":\"10\",\"uploaded\":"
+    "\"2024-01-02 03:04:05\",\"downloads\":\"3\",\"status\":200},"
+    "{\"filecode\":\"bbb222\",\"status\":404}]}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = kf_parse_file_info (root, SERVER, &error);
+  KfFileInfo *a, *b;
+  g_autoptr(KfFileInfo) copy = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (files->len, ==, 2);
+  a = g_ptr_array_index (files, 0);
+  b = g_ptr_array_index (files, 1);
+  g_assert_cmpstr (a->file_code, ==, "aaa111");
+  g_assert_cmpstr (a->name, ==, "a.bin");
+  g_assert_cmpint (a->size, ==, 10);
+  g_assert_cmpint (a->downloads, ==, 3);
+  g_assert_cmpstr (a->uploaded, ==, "2024-01-02 03:04:05");
+  g_assert_cmpstr (a->status, ==, "200");
+  g_assert_cmpstr (a->url, ==, "https://kenfiles.com/aaa111");
+  g_assert_cmpint (b->size, ==, -1);
+  g_assert_cmpint (b->downloads, ==, -1);
+  g_assert_null (b->name);
+  g_assert_cmpstr (b->status, ==, "404");
+
+  copy = kf_file_info_copy (a);
+  g_assert_cmpstr (copy->url, ==, a->url);
+  g_assert_true (copy->url != a->url);
+}
+
+static void
+test_file_list (void)
+{
+  g_autoptr(JsonNode) root = envelope_ok (
+    "{\"status\":200,\"msg\":\"OK\",\"result\":{\"results_total\":\"25\",\"results\":2,"
+    "\"files\":[{\"file_code\":\"c1\",\"name\":\"one\",\"size\":1,\"fld_id\":\"0\"},"
+    "{\"file_code\":\"c2\",\"name\":\"two\",\"size\":\"2\",\"fld_id\":7},{\"name\":\"nocode\"}]}}");
+  g_autoptr(JsonNode) nototal = envelope_ok (
+    "{\"status\":200,\"msg\":\"OK\",\"result\":{\"files\":[{\"file_code\":\"c1\"}]}}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfFileList) list = kf_parse_file_list (root, SERVER, &error);
+  g_autoptr(KfFileList) list2 = NULL;
+  KfFileInfo *two;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (list->total, ==, 25);
+  g_assert_cmpuint (list->files->len, ==, 2);
+  two = g_ptr_array_index (list->files, 1);
+  g_assert_cmpstr (two->file_code, ==, "c2");
+  g_assert_cmpstr (two->folder_id, ==, "7");
+  g_assert_cmpint (two->size, ==, 2);
+
+  list2 = kf_parse_file_list (nototal, SERVER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (list2->total, ==, 1);
+}
+
+static void
+test_folder_list_and_create (void)
+{
+  g_autoptr(JsonNode) root = envelope_ok (
+    "{\"status\":200,\"msg\":\"OK\",\"result\":{\"folders\":[{\"fld_id\":\"5\",\"name\":"
+    "\"Docs\",\"code\":\"fx1\"},{\"fld_id\":6,\"name\":\"Pics\"}],\"files\":["
+    "{\"file_code\":\"q1\",\"name\":\"q.txt\"}]}}");
+  g_autoptr(JsonNode) created = envelope_ok (
+    "{\"status\":200,\"msg\":\"OK\",\"result\":{\"fld_id\":\"42\"}}");
+  g_autoptr(JsonNode) created_num = envelope_ok ("{\"status\":200,\"msg\":\"OK\",\"result\":43}");
+  g_autoptr(JsonNode) empty = envelope_ok ("{\"status\":200,\"msg\":\"OK\",\"result\":{}}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfFolderList) list = kf_parse_folder_list (root, SERVER, &error);
+  g_autofree char *id = NULL;
+  g_autofree char *id2 = NULL;
+  g_autofree char *id3 = NULL;
+  KfFolder *pics;
+  g_autoptr(KfFolder) copy = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->folders->len, ==, 2);
+  g_assert_cmpuint (list->files->len, ==, 1);
+  pics = g_ptr_array_index (list->folders, 1);
+  g_assert_cmpstr (pics->folder_id, ==, "6");
+  g_assert_cmpstr (pics->name, ==, "Pics");
+  g_assert_null (pics->code);
+  copy = kf_folder_copy (g_ptr_array_index (list->folders, 0));
+  g_assert_cmpstr (copy->code, ==, "fx1");
+
+  id = kf_parse_folder_create (created, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (id, ==, "42");
+  id2 = kf_parse_folder_create (created_num, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (id2, ==, "43");
+  id3 = kf_parse_folder_create (empty, &error);
+  g_assert_null (id3);
+  g_assert_error (error, KF_ERROR, KF_ERROR_PROTOCOL);
+}
+
+/* --------------------------------------------------------- error answers */
+
+static void
+test_envelope_errors (void)
+{
+  assert_envelope_error ("{\"msg\":\"Invalid key\",\"status\":403}", KF_ERROR_KEY_REJECTED, NULL);
+  assert_envelope_error ("{\"msg\":\"Invalid key\",\"status\":\"403\"}", KF_ERROR_KEY_REJECTED, NULL);
+  assert_envelope_error ("{\"msg\":\"No such file\",\"status\":404}", KF_ERROR_REFUSED,
+                         "No such file");
+  assert_envelope_error ("{\"msg\":\"Line one\\r\\nline two\\u0007\",\"status\":400}",
+                         KF_ERROR_REFUSED, "Line one line two");
+  assert_envelope_error ("{\"msg\":\"Invalid operation\",\"status\":400}",
+                         KF_ERROR_NOT_AVAILABLE, NULL);
+  assert_envelope_error ("{\"msg\":\"Unknown operation\",\"status\":400}",
+                         KF_ERROR_NOT_AVAILABLE, NULL);
+  assert_envelope_error ("{\"msg\":\"Not enough money\",\"status\":403}",
+                         KF_ERROR_REFUSED, "Not enough money");
+  assert_envelope_error ("{\"status\":500}", KF_ERROR_SERVER, NULL);
+  assert_envelope_error ("ERROR:Not enough money", KF_ERROR_REFUSED, "Not enough money");
+  assert_envelope_error ("<html><body><h1>502 Bad Gateway</h1></body></html>",
+                         KF_ERROR_SERVER, NULL);
+  assert_envelope_error ("", KF_ERROR_PROTOCOL, NULL);
+  assert_envelope_error ("   \n", KF_ERROR_PROTOCOL, NULL);
+  assert_envelope_error ("{\"msg\":\"OK\",", KF_ERROR_PROTOCOL, NULL);
+  assert_envelope_error ("\"just a string\"", KF_ERROR_PROTOCOL, NULL);
+  assert_envelope_error ("\xff\xfe garbage", KF_ERROR_PROTOCOL, NULL);
+  /* The published samples are hand-typed with a trailing comma. */
+  assert_envelope_error ("{\"msg\":\"OK\",\"result\":[{\"downloads\":\"0\",}]"
+                         "\"status\":200,}", KF_ERROR_PROTOCOL, NULL);
+}
+
+static void
+test_envelope_server_text_plain (void)
+{
+  /* Very long server text is bounded, and always valid UTF-8. */
+  g_autoptr(GString) body = g_string_new ("{\"status\":400,\"msg\":\"");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  for (int i = 0; i < 2000; i++)
+    g_string_append_c (body, 'x');
+  g_string_append (body, "\"}");
+  bytes = text_bytes (body->str);
+  root = kf_parse_envelope (bytes, &error);
+  g_assert_error (error, KF_ERROR, KF_ERROR_REFUSED);
+  g_assert_cmpuint (g_utf8_strlen (error->message, -1), <=, 301);
+}
+
+static void
+test_check_http (void)
+{
+  struct {
+    guint status;
+    const char *type;
+    const char *body;
+    int code;                   /* -1: success */
+  } cases[] = {
+    { 200, "application/json", "{\"status\":200}", -1 },
+    { 200, "text/html", "ERROR:Not enough money", -1 },
+    { 200, "text/html", "\n<!DOCTYPE html><html></html>", KF_ERROR_SERVER },
+    { 502, "text/html", "<html>Bad gateway</html>", KF_ERROR_SERVER },
+    { 503, NULL, "", KF_ERROR_SERVER },
+    { 429, "text/html", "<html>slow down</html>", KF_ERROR_RATE_LIMITED },
+    { 413, "text/html", "<html>too big</html>", KF_ERROR_TOO_LARGE },
+    { 403, "text/html", "<html>no</html>", KF_ERROR_KEY_REJECTED },
+    { 401, NULL, "", KF_ERROR_KEY_REJECTED },
+    { 404, NULL, "", KF_ERROR_NOT_AVAILABLE },
+    { 400, NULL, "", KF_ERROR_REFUSED },
+    { 302, NULL, "", KF_ERROR_PROTOCOL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) body = text_bytes (cases[i].body);
+      g_autoptr(GError) error = NULL;
+      gboolean ok = kf_parse_check_http (cases[i].status, cases[i].type, body, &error);
+
+      if (cases[i].code < 0)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+        }
+      else
+        {
+          g_assert_false (ok);
+          g_assert_error (error, KF_ERROR, cases[i].code);
+        }
+    }
+}
+
+static void
+test_transient (void)
+{
+  struct { int code; gboolean transient; } cases[] = {
+    { KF_ERROR_NETWORK, TRUE }, { KF_ERROR_TIMED_OUT, TRUE }, { KF_ERROR_SERVER, TRUE },
+    { KF_ERROR_RATE_LIMITED, TRUE }, { KF_ERROR_KEY_REJECTED, FALSE },
+    { KF_ERROR_REFUSED, FALSE }, { KF_ERROR_CANCELLED, FALSE }, { KF_ERROR_UNCERTAIN, FALSE },
+    { KF_ERROR_PROTOCOL, FALSE }, { KF_ERROR_TOO_LARGE, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = g_error_new_literal (KF_ERROR, cases[i].code, "x");
+
+      g_assert_cmpint (kf_error_is_transient (error), ==, cases[i].transient);
+    }
+  {
+    g_autoptr(GError) other = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "x");
+    g_assert_false (kf_error_is_transient (other));
+    g_assert_false (kf_error_is_transient (NULL));
+  }
+}
+
+static void
+test_map_transport_error (void)
+{
+  struct {
+    GQuark domain;
+    int code;
+    gboolean big_body;
+    int expected;
+  } cases[] = {
+    { 0, G_IO_ERROR_CANCELLED, FALSE, KF_ERROR_CANCELLED },
+    { 0, G_IO_ERROR_TIMED_OUT, FALSE, KF_ERROR_TIMED_OUT },
+    { 0, G_IO_ERROR_CONNECTION_REFUSED, FALSE, KF_ERROR_NETWORK },
+    { 0, G_IO_ERROR_HOST_NOT_FOUND, FALSE, KF_ERROR_NETWORK },
+    { 0, G_IO_ERROR_NETWORK_UNREACHABLE, FALSE, KF_ERROR_NETWORK },
+    { 0, G_IO_ERROR_BROKEN_PIPE, FALSE, KF_ERROR_NETWORK },
+    { 0, G_IO_ERROR_BROKEN_PIPE, TRUE, KF_ERROR_TOO_LARGE },
+    { 0, G_IO_ERROR_PARTIAL_INPUT, FALSE, KF_ERROR_NETWORK },
+    { 0, G_IO_ERROR_FAILED, FALSE, KF_ERROR_NETWORK },
+    { 1, G_RESOLVER_ERROR_NOT_FOUND, FALSE, KF_ERROR_NETWORK },
+    { 2, G_TLS_ERROR_BAD_CERTIFICATE, FALSE, KF_ERROR_NETWORK },
+    { 3, SOUP_SESSION_ERROR_PARSING, FALSE, KF_ERROR_PROTOCOL },
+    { 4, KF_ERROR_KEY_REJECTED, FALSE, KF_ERROR_KEY_REJECTED },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GQuark domains[] = { G_IO_ERROR, G_RESOLVER_ERROR, G_TLS_ERROR, SOUP_SESSION_ERROR, KF_ERROR };
+      g_autoptr(GError) in = g_error_new_literal (domains[cases[i].domain], cases[i].code,
+                                                  "raw text with https://x/api?key=SECRET");
+      g_autoptr(GError) out = kf_client_map_transport_error (in, cases[i].big_body);
+
+      g_assert_error (out, KF_ERROR, cases[i].expected);
+      if (cases[i].domain != 4)
+        g_assert_null (strstr (out->message, "SECRET"));
+    }
+}
+
+/* ------------------------------------------------------------------- util */
+
+static void
+test_redact (void)
+{
+  struct { const char *in; const char *out; } cases[] = {
+    { "https://kenfiles.com/api/account/info?key=SECRET",
+      "https://kenfiles.com/api/account/info?key=REDACTED" },
+    { "https://kenfiles.com/api/upload/url?url=http://x/y&key=SECRET&fld_id=0",
+      "https://kenfiles.com/api/upload/url?url=http://x/y&key=REDACTED&fld_id=0" },
+    { "https://k.com/api/x?key=A&key=B", "https://k.com/api/x?key=REDACTED&key=REDACTED" },
+    { "https://k.com/api/x?KEY=A&monkey=1&key=", "https://k.com/api/x?KEY=REDACTED&monkey=1&key=REDACTED" },
+    { "https://k.com/api/x?k%65y=SECRET", "https://k.com/api/x?k%65y=REDACTED" },
+    { "https://k.com/api/x?key=SECRET#frag", "https://k.com/api/x?key=REDACTED#frag" },
+    { "https://k.com/api/x#key=SECRET", "https://k.com/api/x#key=REDACTED" },
+    { "https://k.com/path", "https://k.com/path" },
+    { "https://k.com/path?", "https://k.com/path?" },
+    { "https://k.com/a?keys=1&apikey=2", "https://k.com/a?keys=1&apikey=2" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = kf_redact_url (cases[i].in);
+
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+  g_assert_null (kf_redact_url (NULL));
+}
+
+static void
+test_normalize_server_url (void)
+{
+  struct { const char *in; const char *out; } ok[] = {
+    { "https://kenfiles.com", "https://kenfiles.com" },
+    { "https://kenfiles.com/", "https://kenfiles.com" },
+    { "  HTTPS://kenfiles.com//  ", "https://kenfiles.com" },
+    { "https://example.org:8443/prefix/", "https://example.org:8443/prefix" },
+    { "http://127.0.0.1:8080/", "http://127.0.0.1:8080" },
+    { "http://127.1.2.3", "http://127.1.2.3" },
+    { "http://localhost:9000", "http://localhost:9000" },
+    { "http://[::1]:9000/", "http://[::1]:9000" },
+  };
+  const char *bad[] = {
+    NULL, "", "   ", "kenfiles.com", "http://kenfiles.com", "http://10.0.0.1",
+    "http://127.0.0.1.evil.com", "ftp://kenfiles.com", "https://", "not a url at all",
+    "https://kenfiles.com/?key=x", "https://user@kenfiles.com", "javascript:alert(1)",
+    "http://[::2]/",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ok); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = kf_normalize_server_url (ok[i].in, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (out, ==, ok[i].out);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = kf_normalize_server_url (bad[i], &error);
+
+      g_assert_null (out);
+      g_assert_error (error, KF_ERROR, KF_ERROR_INSECURE_URL);
+      /* A sentence for the user. */
+      g_assert_true (g_str_has_suffix (error->message, "."));
+    }
+}
+
+static void
+test_multipart_escape_and_size (void)
+{
+  g_autofree char *a = kf_multipart_escape ("a \"b\"\r\nc\\d é");
+  g_autofree char *b = kf_multipart_escape (NULL);
+  g_autofree char *s1 = kf_format_size (1500000);
+  g_autofree char *s2 = kf_format_size (-1);
+
+  g_assert_cmpstr (a, ==, "a %22b%22%0D%0Ac\\d é");
+  g_assert_cmpstr (b, ==, "");
+  g_assert_true (g_str_has_prefix (s1, "1.5"));
+  g_assert_true (g_str_has_suffix (s1, "MB"));
+  g_assert_nonnull (s2);
+}
+
+static void
+test_plans (void)
+{
+  guint n = 0;
+  const KfPlan *plans = kf_plans_get (&n);
+  const KfPlan *plan;
+
+  g_assert_cmpuint (n, ==, 12);
+  g_assert_cmpstr (plans[0].id, ==, "30p");
+  plan = kf_plan_lookup ("2000t");
+  g_assert_nonnull (plan);
+  g_assert_cmpstr (plan->group, ==, "premium-traffic");
+  g_assert_cmpuint (plan->amount, ==, 2000);
+  plan = kf_plan_lookup ("180b");
+  g_assert_cmpstr (plan->group, ==, "premium-pro");
+  g_assert_cmpuint (plan->amount, ==, 180);
+  g_assert_null (kf_plan_lookup ("31p"));
+  g_assert_null (kf_plan_lookup (NULL));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/parse/account/documented", test_account_info_documented);
+  g_test_add_func ("/parse/account/quirks", test_account_info_quirks);
+  g_test_add_func ("/parse/account/missing-fields", test_account_info_missing_fields);
+  g_test_add_func ("/parse/account/premium-fallback-now", test_account_premium_fallback_now);
+  g_test_add_func ("/parse/stats/documented", test_stats_documented);
+  g_test_add_func ("/parse/stats/days", test_stats_days_sorted_and_summed);
+  g_test_add_func ("/parse/stats/totals-only", test_stats_totals_only);
+  g_test_add_func ("/parse/stats/disabled", test_stats_disabled);
+  g_test_add_func ("/parse/upload/server", test_upload_server);
+  g_test_add_func ("/parse/upload/results", test_upload_results);
+  g_test_add_func ("/parse/upload/results-errors", test_upload_results_errors);
+  g_test_add_func ("/parse/upload/status-transient", test_upload_status_transient);
+  g_test_add_func ("/parse/remote/upload", test_remote_upload);
+  g_test_add_func ("/parse/remote/status", test_remote_status);
+  g_test_add_func ("/parse/direct-link", test_direct_link);
+  g_test_add_func ("/parse/voucher", test_voucher);
+  g_test_add_func ("/parse/file-info", test_file_info);
+  g_test_add_func ("/parse/file-list", test_file_list);
+  g_test_add_func ("/parse/folders", test_folder_list_and_create);
+  g_test_add_func ("/parse/envelope/errors", test_envelope_errors);
+  g_test_add_func ("/parse/envelope/server-text", test_envelope_server_text_plain);
+  g_test_add_func ("/parse/check-http", test_check_http);
+  g_test_add_func ("/parse/error/transient", test_transient);
+  g_test_add_func ("/parse/error/map-transport", test_map_transport_error);
+  g_test_add_func ("/util/redact", test_redact);
+  g_test_add_func ("/util/server-url", test_normalize_server_url);
+  g_test_add_func ("/util/escape-and-size", test_multipart_escape_and_size);
+  g_test_add_func ("/types/plans", test_plans);
+
+  return g_test_run ();
+}

@@ -17,9 +17,14 @@ guint        kf_client_get_backoff_ms      (KfClient     *self,
                                             guint         attempt);
 
 /* Turns a transport error from libsoup/GIO (or a cancelled operation) into
- * a KF_ERROR with a user-facing message. @sent_body: the request body was
- * fully written before the failure (for KF_ERROR_UNCERTAIN decisions and
- * "file too large for the server" hints). Never includes the URL. */
+ * a KF_ERROR with a user-facing message; a KF_ERROR is copied as is.
+ * G_IO_ERROR_CANCELLED -> KF_ERROR_CANCELLED, timeouts -> TIMED_OUT,
+ * DNS/refused/unreachable/TLS/other I/O -> NETWORK (transient),
+ * libsoup parsing errors -> PROTOCOL. A connection closed or reset
+ * (BROKEN_PIPE, CONNECTION_CLOSED, PARTIAL_INPUT) maps to NETWORK, or to
+ * KF_ERROR_TOO_LARGE (not retried) when @big_body is TRUE: pass TRUE only
+ * when the body is big enough that a proxy size cap is the likely cause.
+ * Never includes the URL. */
 GError      *kf_client_map_transport_error (const GError *error,
                                             gboolean      big_body);
 

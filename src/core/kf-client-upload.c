@@ -1,2 +1,715 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+
+#include "kf-client.h"
+#include "kf-client-private.h"
+#include "kf-multipart-stream.h"
+#include "kf-parse.h"
+#include "kf-util.h"
+
+/* Proxies in front of file hosts cap a request at about 100 MB: a cut
+ * connection on a body this large is most likely that cap. */
+#define BIG_BODY_BYTES ((goffset) 90 * 1000 * 1000)
+
+#define FILE_ATTRIBUTES G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME
+
+typedef struct {
+  GFile            *file;
+  GFileInputStream *stream;    /* open during an attempt */
+  KfUploadResult   *result;    /* name, size, and what happened */
+  gboolean          pending;   /* still to be sent */
+} UploadFile;
+
+typedef struct {
+  KfClient          *client;
+  GPtrArray         *files;    /* UploadFile* in the caller's order */
+  KfUploadType       upload_type;
+  gboolean           premium;
+  char              *folder_id;
+  KfProgressFunc     progress;
+  gpointer           progress_data;
+  GDestroyNotify     progress_destroy;
+
+  guint              attempt;  /* 1-based, attempt being made */
+  guint              n_opening;
+  GPtrArray         *batch;    /* UploadFile* sent in this attempt (borrowed) */
+  KfUploadServer    *server;
+  KfMultipartStream *body;
+  SoupMessage       *msg;
+  goffset            body_written;
+  goffset            reported;
+  GSource           *wait_source;
+} UploadData;
+
+static void
+upload_file_free (gpointer data)
+{
+  UploadFile *file = data;
+
+  g_clear_object (&file->file);
+  g_clear_object (&file->stream);
+  g_clear_pointer (&file->result, kf_upload_result_free);
+  g_free (file);
+}
+
+static void
+close_body (UploadData *data)
+{
+  if (data->msg != NULL)
+    g_signal_handlers_disconnect_by_data (data->msg, data);
+  g_clear_object (&data->msg);
+
+  /* Closes every file part; fails harmlessly if libsoup already did. */
+  if (data->body != NULL)
+    g_input_stream_close (G_INPUT_STREAM (data->body), NULL, NULL);
+  g_clear_object (&data->body);
+
+  for (guint i = 0; i < data->files->len; i++)
+    {
+      UploadFile *file = data->files->pdata[i];
+
+      if (file->stream != NULL)
+        g_input_stream_close (G_INPUT_STREAM (file->stream), NULL, NULL);
+      g_clear_object (&file->stream);
+    }
+  g_clear_pointer (&data->batch, g_ptr_array_unref);
+  g_clear_pointer (&data->server, kf_upload_server_free);
+}
+
+static void
+upload_data_free (gpointer user_data)
+{
+  UploadData *data = user_data;
+
+  close_body (data);
+  if (data->wait_source != NULL)
+    {
+      g_source_destroy (data->wait_source);
+      g_clear_pointer (&data->wait_source, g_source_unref);
+    }
+  if (data->progress_destroy != NULL)
+    data->progress_destroy (data->progress_data);
+  g_clear_pointer (&data->files, g_ptr_array_unref);
+  g_clear_pointer (&data->folder_id, g_free);
+  g_clear_object (&data->client);
+  g_free (data);
+}
+
+static char *
+display_name_of (GFile *file)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+
+  if (basename == NULL)
+    return g_file_get_parse_name (file);
+  if (g_utf8_validate (basename, -1, NULL))
+    return g_steal_pointer (&basename);
+  return g_filename_display_name (basename);
+}
+
+static gboolean
+is_cancelled (GTask *task)
+{
+  return g_cancellable_is_cancelled (g_task_get_cancellable (task));
+}
+
+static void
+return_cancelled (GTask *task)
+{
+  close_body (g_task_get_task_data (task));
+  g_task_return_new_error (task, KF_ERROR, KF_ERROR_CANCELLED, "%s",
+                           _("The upload was cancelled."));
+}
+
+static void
+return_error (GTask  *task,
+              GError *error)
+{
+  close_body (g_task_get_task_data (task));
+  g_task_return_error (task, error);
+}
+
+static void
+return_results (GTask *task)
+{
+  UploadData *data = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) kf_upload_result_free);
+
+  close_body (data);
+  for (guint i = 0; i < data->files->len; i++)
+    {
+      UploadFile *file = data->files->pdata[i];
+
+      g_ptr_array_add (results, g_steal_pointer (&file->result));
+    }
+  g_task_return_pointer (task, g_steal_pointer (&results), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+report_progress (UploadData *data,
+                 goffset     sent,
+                 goffset     total)
+{
+  if (data->progress != NULL)
+    data->progress (sent, total, data->progress_data);
+}
+
+static void start_attempt (GTask *task);
+
+static gboolean
+on_retry_wait_done (gpointer user_data)
+{
+  GTask *task = user_data;
+  UploadData *data = g_task_get_task_data (task);
+
+  g_clear_pointer (&data->wait_source, g_source_unref);
+
+  if (is_cancelled (task))
+    return_cancelled (task);
+  else
+    start_attempt (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Returns FALSE when no attempt is left. */
+static gboolean
+schedule_retry (GTask        *task,
+                const GError *reason)
+{
+  UploadData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  guint delay;
+  GSource *source;
+
+  if (data->attempt >= kf_client_get_max_attempts (data->client))
+    return FALSE;
+
+  close_body (data);
+  delay = kf_client_get_backoff_ms (data->client, data->attempt);
+  data->attempt++;
+  g_debug ("Upload failed (%s); attempt %u of %u in %u ms", reason->message,
+           data->attempt, kf_client_get_max_attempts (data->client), delay);
+
+  source = g_timeout_source_new (delay);
+  if (cancellable != NULL)
+    {
+      /* Cancelling ends the wait at once instead of after the delay. */
+      g_autoptr(GSource) cancel_source = g_cancellable_source_new (cancellable);
+
+      g_source_set_dummy_callback (cancel_source);
+      g_source_add_child_source (source, cancel_source);
+    }
+  g_source_set_static_name (source, "[kenfiles] upload retry backoff");
+  g_task_attach_source (task, source, on_retry_wait_done);
+  data->wait_source = source;
+  return TRUE;
+}
+
+static gboolean
+request_error_is_retryable (const GError *error)
+{
+  /* A garbled answer from the upload server is a proxy hiccup, not a verdict. */
+  return kf_error_is_transient (error) ||
+         g_error_matches (error, KF_ERROR, KF_ERROR_PROTOCOL);
+}
+
+static void
+fail_or_retry (GTask  *task,
+               GError *error)
+{
+  if (request_error_is_retryable (error) && schedule_retry (task, error))
+    {
+      g_error_free (error);
+      return;
+    }
+  return_error (task, error);
+}
+
+static gboolean
+result_is_transient (const KfUploadResult *result)
+{
+  return kf_error_is_transient (result->error) ||
+         kf_parse_upload_status_is_transient (result->error->message);
+}
+
+static void
+on_upload_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  UploadData *data = g_task_get_task_data (task);
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) transport_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  const GError *read_error;
+  gboolean retry_some = FALSE;
+  GError *first_transient = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &transport_error);
+  g_signal_handlers_disconnect_by_data (msg, data);
+
+  if (is_cancelled (task))
+    {
+      return_cancelled (task);
+      return;
+    }
+
+  read_error = kf_multipart_stream_get_read_error (data->body);
+  if (read_error != NULL)
+    {
+      return_error (task, g_error_new_literal (KF_ERROR, KF_ERROR_LOCAL_FILE, read_error->message));
+      return;
+    }
+
+  if (body == NULL)
+    {
+      gboolean big = kf_multipart_stream_get_length (data->body) >= BIG_BODY_BYTES;
+
+      fail_or_retry (task, kf_client_map_transport_error (transport_error, big));
+      return;
+    }
+
+  g_debug ("Upload server answered HTTP %u with %" G_GSIZE_FORMAT " bytes",
+           soup_message_get_status (msg), g_bytes_get_size (body));
+
+  if (!kf_parse_check_http (soup_message_get_status (msg),
+                            soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL),
+                            body, &error))
+    {
+      fail_or_retry (task, g_steal_pointer (&error));
+      return;
+    }
+
+  results = kf_parse_upload_results (body, kf_client_get_server_url (data->client), &error);
+  if (results == NULL)
+    {
+      fail_or_retry (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < data->batch->len; i++)
+    {
+      UploadFile *file = data->batch->pdata[i];
+      KfUploadResult *answer = i < results->len ? results->pdata[i] : NULL;
+
+      g_clear_error (&file->result->error);
+      if (answer == NULL)
+        {
+          file->result->error = g_error_new_literal (KF_ERROR, KF_ERROR_PROTOCOL,
+                                                     _("The server did not say what happened to this file."));
+          retry_some = TRUE;
+          first_transient = first_transient != NULL ? first_transient : file->result->error;
+          continue;
+        }
+
+      if (answer->error != NULL)
+        {
+          file->result->error = g_steal_pointer (&answer->error);
+          if (result_is_transient (file->result))
+            {
+              retry_some = TRUE;
+              first_transient = first_transient != NULL ? first_transient : file->result->error;
+            }
+          else
+            file->pending = FALSE;
+          continue;
+        }
+
+      g_free (file->result->file_code);
+      file->result->file_code = g_steal_pointer (&answer->file_code);
+      g_free (file->result->url);
+      file->result->url = g_steal_pointer (&answer->url);
+      if (file->result->url == NULL && file->result->file_code != NULL)
+        file->result->url = kf_client_build_file_url (data->client, file->result->file_code);
+      file->pending = FALSE;
+    }
+
+  /* Only the files that failed for a passing reason go again; the others
+   * keep their error (transient ones too, once attempts run out). */
+  if (retry_some && schedule_retry (task, first_transient))
+    return;
+
+  return_results (task);
+}
+
+static void
+on_wrote_body_data (SoupMessage *msg,
+                    guint        chunk_size,
+                    gpointer     user_data)
+{
+  UploadData *data = user_data;
+  goffset sent;
+
+  data->body_written += chunk_size;
+  sent = kf_multipart_stream_file_bytes_at (data->body, data->body_written);
+  if (sent != data->reported)
+    {
+      data->reported = sent;
+      report_progress (data, sent, kf_multipart_stream_get_file_bytes (data->body));
+    }
+}
+
+static void
+send_body (GTask *task)
+{
+  UploadData *data = g_task_get_task_data (task);
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *redacted = NULL;
+  const char *scheme;
+
+  uri = g_uri_parse (data->server->url, SOUP_HTTP_URI_FLAGS, NULL);
+  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  if (scheme == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+      (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
+    {
+      fail_or_retry (task, g_error_new_literal (KF_ERROR, KF_ERROR_PROTOCOL,
+                                                _("The server gave an upload address that is not a web address.")));
+      return;
+    }
+
+  data->body = kf_multipart_stream_new ();
+  kf_multipart_stream_add_field (data->body, "sess_id", data->server->sess_id);
+  kf_multipart_stream_add_field (data->body, "utype", data->premium ? "prem" : "reg");
+  if (data->folder_id != NULL && *data->folder_id != '\0')
+    kf_multipart_stream_add_field (data->body, "fld_id", data->folder_id);
+  for (guint i = 0; i < data->batch->len; i++)
+    {
+      UploadFile *file = data->batch->pdata[i];
+      g_autofree char *field = g_strdup_printf ("file_%u", i);
+
+      kf_multipart_stream_add_file (data->body, field, file->result->name,
+                                    "application/octet-stream",
+                                    G_INPUT_STREAM (file->stream), file->result->size);
+    }
+  kf_multipart_stream_finish (data->body);
+
+  data->msg = soup_message_new_from_uri (SOUP_METHOD_POST, uri);
+  /* The body cannot be replayed: never let libsoup resend it on a stale
+   * keep-alive connection or follow a redirect with it. */
+  soup_message_add_flags (data->msg, SOUP_MESSAGE_NEW_CONNECTION | SOUP_MESSAGE_NO_REDIRECT);
+  soup_message_set_request_body (data->msg,
+                                 kf_multipart_stream_get_content_type (data->body),
+                                 G_INPUT_STREAM (data->body),
+                                 kf_multipart_stream_get_length (data->body));
+  g_signal_connect (data->msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), data);
+
+  data->body_written = 0;
+  data->reported = 0;
+  report_progress (data, 0, kf_multipart_stream_get_file_bytes (data->body));
+
+  redacted = kf_redact_url (data->server->url);
+  g_debug ("POST %s: %u file(s), %" G_GOFFSET_FORMAT " bytes (attempt %u)", redacted,
+           data->batch->len, kf_multipart_stream_get_length (data->body), data->attempt);
+
+  soup_session_send_and_read_async (kf_client_get_session (data->client), data->msg,
+                                    G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                    on_upload_done, g_object_ref (task));
+}
+
+static void
+on_upload_server (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  UploadData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->server = kf_client_get_upload_server_finish (KF_CLIENT (source), result, &error);
+  if (is_cancelled (task))
+    {
+      return_cancelled (task);
+      return;
+    }
+  /* The API call has done its own retries already. */
+  if (data->server == NULL)
+    {
+      return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  send_body (task);
+}
+
+static void
+set_local_error (UploadFile   *file,
+                 const GError *error)
+{
+  g_clear_error (&file->result->error);
+  file->result->error = g_error_new (KF_ERROR, KF_ERROR_LOCAL_FILE,
+                                     _("Could not read “%s”: %s"),
+                                     file->result->name, error->message);
+  file->pending = FALSE;
+  g_clear_object (&file->stream);
+}
+
+/* Every file has been opened (or failed to): ask for an upload server. */
+static void
+files_opened (GTask *task)
+{
+  UploadData *data = g_task_get_task_data (task);
+  gboolean any_sent = FALSE;
+
+  if (is_cancelled (task))
+    {
+      return_cancelled (task);
+      return;
+    }
+
+  g_clear_pointer (&data->batch, g_ptr_array_unref);
+  data->batch = g_ptr_array_new ();
+  for (guint i = 0; i < data->files->len; i++)
+    {
+      UploadFile *file = data->files->pdata[i];
+
+      if (file->pending && file->stream != NULL)
+        g_ptr_array_add (data->batch, file);
+      if (file->result->error == NULL || file->result->error->code != KF_ERROR_LOCAL_FILE)
+        any_sent = TRUE;
+    }
+
+  if (data->batch->len == 0)
+    {
+      UploadFile *first = data->files->pdata[0];
+
+      /* Nothing could be read at all: that is the call's error. */
+      if (!any_sent && first->result->error != NULL)
+        return_error (task, g_error_copy (first->result->error));
+      else
+        return_results (task);
+      return;
+    }
+
+  kf_client_get_upload_server_async (data->client, g_task_get_cancellable (task),
+                                     on_upload_server, g_object_ref (task));
+}
+
+typedef struct {
+  GTask      *task;
+  UploadFile *file;
+} OpenOp;
+
+static void
+open_op_done (OpenOp *op)
+{
+  UploadData *data = g_task_get_task_data (op->task);
+  g_autoptr(GTask) task = op->task;
+
+  g_free (op);
+  g_assert (data->n_opening > 0);
+  if (--data->n_opening == 0)
+    files_opened (task);
+}
+
+static void
+on_file_info (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  OpenOp *op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+
+  info = g_file_input_stream_query_info_finish (G_FILE_INPUT_STREAM (source), result, &error);
+  if (info == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_local_error (op->file, error);
+    }
+  else if (!g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE))
+    {
+      g_autoptr(GError) no_size = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                                       _("its size is unknown"));
+      set_local_error (op->file, no_size);
+    }
+  else
+    {
+      op->file->result->size = g_file_info_get_size (info);
+      if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME))
+        {
+          g_free (op->file->result->name);
+          op->file->result->name = g_strdup (g_file_info_get_display_name (info));
+        }
+    }
+
+  open_op_done (op);
+}
+
+static void
+on_file_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  OpenOp *op = user_data;
+  g_autoptr(GError) error = NULL;
+
+  op->file->stream = g_file_read_finish (G_FILE (source), result, &error);
+  if (op->file->stream == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_local_error (op->file, error);
+      open_op_done (op);
+      return;
+    }
+
+  /* Size from the open file itself, not from a path that may change. */
+  g_file_input_stream_query_info_async (op->file->stream, FILE_ATTRIBUTES, G_PRIORITY_DEFAULT,
+                                        g_task_get_cancellable (op->task), on_file_info, op);
+}
+
+static void
+start_attempt (GTask *task)
+{
+  UploadData *data = g_task_get_task_data (task);
+
+  g_assert (data->n_opening == 0);
+
+  /* Hold one count ourselves so no callback can finish the round early. */
+  data->n_opening = 1;
+  for (guint i = 0; i < data->files->len; i++)
+    {
+      UploadFile *file = data->files->pdata[i];
+      OpenOp *op;
+
+      if (!file->pending)
+        continue;
+      op = g_new0 (OpenOp, 1);
+      op->task = g_object_ref (task);
+      op->file = file;
+      data->n_opening++;
+      g_file_read_async (file->file, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                         on_file_read, op);
+    }
+
+  if (--data->n_opening == 0)
+    files_opened (task);
+}
+
+static void
+on_account_info (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  UploadData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfAccountInfo) info = NULL;
+
+  info = kf_client_get_account_info_finish (KF_CLIENT (source), result, &error);
+  if (is_cancelled (task))
+    {
+      return_cancelled (task);
+      return;
+    }
+  if (info == NULL)
+    {
+      return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data->premium = kf_account_info_is_premium (info);
+  start_attempt (task);
+}
+
+void
+kf_client_upload_async (KfClient            *self,
+                        GFile *const        *files,
+                        guint                n_files,
+                        KfUploadType         upload_type,
+                        const char          *folder_id,
+                        KfProgressFunc       progress,
+                        gpointer             progress_data,
+                        GDestroyNotify       progress_destroy,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  UploadData *data;
+
+  g_return_if_fail (KF_IS_CLIENT (self));
+  g_return_if_fail (files != NULL || n_files == 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  for (guint i = 0; i < n_files; i++)
+    g_return_if_fail (G_IS_FILE (files[i]));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kf_client_upload_async);
+  /* Cancellation is reported as KF_ERROR_CANCELLED, not G_IO_ERROR. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  data = g_new0 (UploadData, 1);
+  data->client = g_object_ref (self);
+  data->files = g_ptr_array_new_with_free_func (upload_file_free);
+  data->upload_type = upload_type;
+  data->folder_id = g_strdup (folder_id);
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->progress_destroy = progress_destroy;
+  data->attempt = 1;
+  g_task_set_task_data (task, data, upload_data_free);
+
+  for (guint i = 0; i < n_files; i++)
+    {
+      UploadFile *file = g_new0 (UploadFile, 1);
+
+      file->file = g_object_ref (files[i]);
+      file->pending = TRUE;
+      file->result = g_new0 (KfUploadResult, 1);
+      file->result->name = display_name_of (files[i]);
+      g_ptr_array_add (data->files, file);
+    }
+
+  if (n_files == 0)
+    {
+      return_results (task);
+      return;
+    }
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      return_cancelled (task);
+      return;
+    }
+
+  switch (upload_type)
+    {
+    case KF_UPLOAD_TYPE_PREMIUM:
+      data->premium = TRUE;
+      break;
+    case KF_UPLOAD_TYPE_REGISTERED:
+      data->premium = FALSE;
+      break;
+    case KF_UPLOAD_TYPE_AUTO:
+    default:
+      if (!kf_client_get_cached_premium (self, &data->premium))
+        {
+          /* Step 0: premium or not, judged by the server's clock. */
+          kf_client_get_account_info_async (self, cancellable, on_account_info,
+                                            g_steal_pointer (&task));
+          return;
+        }
+      break;
+    }
+
+  start_attempt (task);
+}
+
+GPtrArray *
+kf_client_upload_finish (KfClient      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (KF_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kf_client_upload_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -26,9 +26,16 @@ typedef void (*KfProgressFunc) (goffset  sent,
                                 gpointer user_data);
 
 /* Properties: "server-url" (construct-only), "api-key" (write-only),
- * "max-connections" (construct-only, default 8), "timeout" (seconds,
- * default 30), "max-attempts" (default 4), "retry-delay-ms" (base of the
- * exponential backoff, default 500). */
+ * "max-connections" (construct-only, default 8; SoupSession
+ * max-conns-per-host), "timeout" (seconds, default 30), "idle-timeout"
+ * (seconds, default 60), "max-attempts" (default 4), "retry-delay-ms"
+ * (base of the exponential backoff, default 500).
+ *
+ * Every API call fails with KF_ERROR_NO_KEY without sending anything when
+ * no key is set, with KF_ERROR_CANCELLED when cancelled (also during a
+ * backoff wait), and retries transient failures (network, timeout, 5xx,
+ * 429, HTML pages, bodies that are not JSON) up to max-attempts; refusals
+ * and a rejected key are never retried. */
 
 /* Returns NULL with KF_ERROR_INSECURE_URL for a server URL that is not
  * https and not loopback. @api_key may be NULL (set it later). */
@@ -122,8 +129,11 @@ KfDirectLink *kf_client_get_direct_link_finish (KfClient            *self,
                                                 GError             **error);
 
 /* Spends balance. Never retried. @reseller_key NULL uses the API key.
- * A lost answer (timeout, connection cut after the request was sent)
- * fails with KF_ERROR_UNCERTAIN: the voucher may have been created. */
+ * A lost answer (timeout, connection cut after the request was sent, a 5xx
+ * or HTML page, or a body that cannot be read) fails with
+ * KF_ERROR_UNCERTAIN: the voucher may have been created. A failure to
+ * connect at all is KF_ERROR_NETWORK. Sent on a fresh connection, so that
+ * libsoup never replays it. */
 void        kf_client_create_voucher_async     (KfClient            *self,
                                                 const char          *plan,
                                                 const char          *reseller_key,

@@ -37,5 +37,11 @@ const char        *kf_multipart_stream_get_content_type (KfMultipartStream *self
 goffset            kf_multipart_stream_file_bytes_at (KfMultipartStream *self,
                                                       goffset            body_offset);
 goffset            kf_multipart_stream_get_file_bytes (KfMultipartStream *self);
+/* The random boundary (without the leading dashes). */
+const char        *kf_multipart_stream_get_boundary (KfMultipartStream *self);
+/* The first error a file part gave while being read, with the file's name
+ * in the message, or NULL. Lets the caller tell a local file problem from a
+ * network one when libsoup reports the request as failed. */
+const GError      *kf_multipart_stream_get_read_error (KfMultipartStream *self);
 
 G_END_DECLS

@@ -12,15 +12,22 @@ G_BEGIN_DECLS
 
 /* HTTP-level check before the body is looked at: 5xx / HTML pages
  * (KF_ERROR_SERVER), 429 (KF_ERROR_RATE_LIMITED), 413 (KF_ERROR_TOO_LARGE),
- * 401/403 (KF_ERROR_KEY_REJECTED), other 4xx (KF_ERROR_REFUSED). */
+ * 401/403 (KF_ERROR_KEY_REJECTED), 404/501 (KF_ERROR_NOT_AVAILABLE), other
+ * 4xx (KF_ERROR_REFUSED), other non-2xx (KF_ERROR_PROTOCOL). */
 gboolean        kf_parse_check_http            (guint         http_status,
                                                 const char   *content_type,
                                                 GBytes       *body,
                                                 GError      **error);
 
 /* Parses a JSON API answer and checks its own `status`/`msg` (errors come
- * with HTTP 200). Returns the root node on success. Plain-text `ERROR:...`
- * bodies become KF_ERROR_REFUSED with the text after the colon. */
+ * with HTTP 200). Returns the root node on success (a bare JSON list is
+ * returned as is). Plain-text `ERROR:...` bodies become KF_ERROR_REFUSED
+ * with the text after the colon; a key complaint (403, or a msg about the
+ * key) KF_ERROR_KEY_REJECTED; an unknown operation KF_ERROR_NOT_AVAILABLE;
+ * other non-200 statuses, or a msg other than OK/WORKING with no payload,
+ * KF_ERROR_REFUSED whose message is the server's msg as plain text (one
+ * line, at most 300 characters). HTML is KF_ERROR_SERVER; anything else
+ * that is not JSON KF_ERROR_PROTOCOL. */
 JsonNode       *kf_parse_envelope              (GBytes       *body,
                                                 GError      **error);
 
@@ -32,7 +39,8 @@ KfUploadServer *kf_parse_upload_server         (JsonNode     *root,
                                                 GError      **error);
 /* The body of the POST to the upload server: a JSON list of
  * {file_code, file_status}. Returns one KfUploadResult per entry (name and
- * size left empty), error set per file for failures. */
+ * size left empty), error set per file for failures: KF_ERROR_SERVER
+ * (transient, see below) or KF_ERROR_REFUSED with the server's text. */
 GPtrArray      *kf_parse_upload_results        (GBytes       *body,
                                                 const char   *server_url,
                                                 GError      **error);

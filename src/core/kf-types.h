@@ -14,7 +14,7 @@ typedef struct {
   gboolean   storage_used_known;  /* FALSE when the server sent null */
   gint64     storage_used;        /* bytes */
   gboolean   storage_unlimited;   /* storage_left was "inf" */
-  gboolean   storage_left_known;
+  gboolean   storage_left_known;  /* FALSE when unlimited or absent */
   gint64     storage_left;        /* bytes, when known and not unlimited */
   GDateTime *premium_expire;      /* NULL if absent; UTC as the server wrote it */
   GDateTime *server_time;         /* NULL if absent */
@@ -79,8 +79,8 @@ typedef enum {
 } KfRemoteState;
 
 typedef struct {
-  char          *file_code;
-  KfRemoteState  state;
+  char          *file_code;       /* NULL when the server did not repeat it */
+  KfRemoteState  state;           /* a bare {file_code} answer counts as DONE */
   int            progress;        /* percent, -1 when unknown */
   char          *message;         /* server text for FAILED (plain text), or NULL */
   char          *url;             /* file page when DONE */

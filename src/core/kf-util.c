@@ -1,2 +1,205 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+#include "config.h"
+
+#include <string.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+
+#include "kf-error.h"
+#include "kf-util.h"
+
+static gboolean
+param_name_is_key (const char *param,
+                   gsize       name_len)
+{
+  g_autofree char *raw = g_strndup (param, name_len);
+  g_autofree char *name = g_uri_unescape_string (raw, NULL);
+
+  /* An undecodable name is still compared raw: never let it slip through. */
+  return g_ascii_strcasecmp (name != NULL ? name : raw, "key") == 0;
+}
+
+/* Appends @query (without its leading '?' or '#') with key values redacted. */
+static void
+append_redacted_query (GString    *out,
+                       const char *query,
+                       gsize       len)
+{
+  const char *end = query + len;
+  const char *p = query;
+
+  while (p <= end)
+    {
+      const char *amp = memchr (p, '&', end - p);
+      const char *stop = amp != NULL ? amp : end;
+      const char *eq = memchr (p, '=', stop - p);
+
+      if (eq != NULL && param_name_is_key (p, eq - p))
+        {
+          g_string_append_len (out, p, eq - p + 1);
+          g_string_append (out, "REDACTED");
+        }
+      else
+        g_string_append_len (out, p, stop - p);
+
+      if (amp == NULL)
+        break;
+      g_string_append_c (out, '&');
+      p = amp + 1;
+    }
+}
+
+char *
+kf_redact_url (const char *url)
+{
+  const char *hash;
+  const char *qmark;
+  gsize base_len;
+  GString *out;
+
+  if (url == NULL)
+    return NULL;
+
+  hash = strchr (url, '#');
+  base_len = hash != NULL ? (gsize) (hash - url) : strlen (url);
+  qmark = memchr (url, '?', base_len);
+
+  out = g_string_sized_new (strlen (url) + 8);
+  if (qmark != NULL)
+    {
+      g_string_append_len (out, url, qmark - url + 1);
+      append_redacted_query (out, qmark + 1, base_len - (qmark - url) - 1);
+    }
+  else
+    g_string_append_len (out, url, base_len);
+
+  if (hash != NULL)
+    {
+      /* Fragments are sometimes used as a query by web apps: treat alike. */
+      g_string_append_c (out, '#');
+      append_redacted_query (out, hash + 1, strlen (hash + 1));
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+host_is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0 ||
+      g_ascii_strcasecmp (host, "localhost.") == 0)
+    return TRUE;
+
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+char *
+kf_normalize_server_url (const char  *url,
+                         GError     **error)
+{
+  g_autofree char *trimmed = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GUri) clean = NULL;
+  const char *scheme;
+  const char *host;
+  gsize len;
+
+  if (url == NULL || *g_strstrip (trimmed = g_strdup (url)) == '\0')
+    {
+      g_set_error_literal (error, KF_ERROR, KF_ERROR_INSECURE_URL,
+                           _("The server address is empty."));
+      return NULL;
+    }
+
+  uri = g_uri_parse (trimmed, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_scheme (uri) == NULL ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error_literal (error, KF_ERROR, KF_ERROR_INSECURE_URL,
+                           _("The server address is not a valid web address; "
+                             "it should look like https://kenfiles.com."));
+      return NULL;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+
+  if (g_ascii_strcasecmp (scheme, "https") != 0)
+    {
+      if (g_ascii_strcasecmp (scheme, "http") != 0)
+        {
+          g_set_error_literal (error, KF_ERROR, KF_ERROR_INSECURE_URL,
+                               _("The server address must start with https://."));
+          return NULL;
+        }
+      if (!host_is_loopback (host))
+        {
+          g_set_error_literal (error, KF_ERROR, KF_ERROR_INSECURE_URL,
+                               _("The server address must use https:// so that "
+                                 "your API key is not sent unencrypted; plain "
+                                 "http:// is only allowed for this computer "
+                                 "(localhost)."));
+          return NULL;
+        }
+    }
+
+  if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL ||
+      g_uri_get_userinfo (uri) != NULL)
+    {
+      g_set_error_literal (error, KF_ERROR, KF_ERROR_INSECURE_URL,
+                           _("The server address must not contain a user name, "
+                             "a query (“?”) or a fragment (“#”)."));
+      return NULL;
+    }
+
+  path = g_strdup (g_uri_get_path (uri));
+  len = strlen (path);
+  while (len > 0 && path[len - 1] == '/')
+    path[--len] = '\0';
+
+  clean = g_uri_build (G_URI_FLAGS_NONE,
+                       g_ascii_strcasecmp (scheme, "https") == 0 ? "https" : "http",
+                       NULL, host, g_uri_get_port (uri), path, NULL, NULL);
+  return g_uri_to_string (clean);
+}
+
+char *
+kf_format_size (gint64 bytes)
+{
+  if (bytes < 0)
+    return g_strdup (_("unknown size"));
+  return g_format_size ((guint64) bytes);
+}
+
+char *
+kf_multipart_escape (const char *value)
+{
+  GString *out;
+
+  if (value == NULL)
+    return g_strdup ("");
+
+  out = g_string_sized_new (strlen (value) + 8);
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '"':
+          g_string_append (out, "%22");
+          break;
+        case '\r':
+          g_string_append (out, "%0D");
+          break;
+        case '\n':
+          g_string_append (out, "%0A");
+          break;
+        default:
+          g_string_append_c (out, *p);
+        }
+    }
+  return g_string_free (out, FALSE);
+}

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
  * stalling the caller. All public functions are thread-safe. */
 
 #define KF_SANDBOX_DEMO_KEY "sandboxdemo0000000000000000000000000000k"
+/* A separate 40-character reseller key (API_KEY_V3); only reseller/create
+ * accepts it, besides the demo key. */
+#define KF_SANDBOX_RESELLER_KEY "sandboxreseller0000000000000000000000v3k"
 
 #define KF_TYPE_SANDBOX (kf_sandbox_get_type ())
 G_DECLARE_FINAL_TYPE (KfSandbox, kf_sandbox, KF, SANDBOX, GObject)
@@ -54,9 +57,13 @@ void        kf_sandbox_stop              (KfSandbox       *self);
 const char *kf_sandbox_get_url           (KfSandbox       *self);
 const char *kf_sandbox_get_file_server_url (KfSandbox     *self);
 const char *kf_sandbox_get_api_key       (KfSandbox       *self);
+/* Where uploaded files are stored. */
+const char *kf_sandbox_get_data_dir      (KfSandbox       *self);
 
 /* @path_prefix: only requests whose path starts with it (NULL: any API or
- * upload request). @times: how many requests it hits, 0 for sticky. */
+ * upload request; direct links "/d/" only when named). @times: how many
+ * requests it hits, 0 for sticky; FILE_ERROR and FILE_REFUSED count one hit
+ * per file part. */
 void        kf_sandbox_add_fault         (KfSandbox       *self,
                                           KfSandboxFault   fault,
                                           const char      *path_prefix,
@@ -75,8 +82,8 @@ GStrv       kf_sandbox_dup_vouchers      (KfSandbox       *self);
 
 /* Files stored so far (GPtrArray of KfSandboxFile), oldest first. */
 GPtrArray  *kf_sandbox_list_files        (KfSandbox       *self);
-/* Number of bytes received on upload requests whose multipart body did
- * not complete (to check that a cut upload stored nothing). */
+/* Number of upload requests whose multipart body did not complete (cut,
+ * aborted or truncated); they stored nothing. */
 guint       kf_sandbox_get_n_incomplete_uploads (KfSandbox *self);
 
 /* Every request received, oldest first, one string each:

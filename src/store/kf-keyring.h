@@ -20,7 +20,8 @@ void      kf_keyring_lookup_async  (KfSecretKind          kind,
                                     GCancellable         *cancellable,
                                     GAsyncReadyCallback   callback,
                                     gpointer              user_data);
-/* Returns the key (free with g_free after wiping, or use kf_keyring_free_secret), or NULL. */
+/* Returns the key, or NULL when none is stored; free it with
+ * kf_keyring_free_secret (g_free also works but leaves the bytes in memory). */
 char     *kf_keyring_lookup_finish (GAsyncResult         *result,
                                     GError              **error);
 
@@ -51,6 +52,11 @@ gboolean  kf_keyring_store_sync    (KfSecretKind   kind,
 gboolean  kf_keyring_clear_sync    (KfSecretKind   kind,
                                     GCancellable  *cancellable,
                                     GError       **error);
+
+/* Turns a libsecret or GDBus error into KF_STORE_ERROR_NO_KEYRING (no
+ * secret service reachable) or KF_STORE_ERROR_KEYRING; G_IO_ERROR_CANCELLED
+ * is kept as it is. The message is a sentence for users. */
+GError   *kf_keyring_map_error     (const GError  *error);
 
 /* Overwrites the string's bytes before freeing it. */
 void      kf_keyring_free_secret   (char          *secret);

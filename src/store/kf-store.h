@@ -12,6 +12,7 @@ typedef enum {
   KF_STORE_ERROR_KEYRING,      /* the keyring failed otherwise (locked, dismissed) */
   KF_STORE_ERROR_CORRUPT,      /* a data file cannot be parsed */
   KF_STORE_ERROR_IO,           /* a data file cannot be read or written */
+  KF_STORE_ERROR_NOT_FOUND,    /* no such entry (e.g. a voucher code not in the ledger) */
 } KfStoreError;
 
 GQuark kf_store_error_quark (void);
