@@ -485,7 +485,6 @@ test_cut_big_body (Fixture       *fixture,
   g_auto(Upload) upload = { 0 };
 
   /* Sparse: a body the size proxies cut, without writing it to disk. */
-  g_assert_cmpint (truncate (path, 0), !=, 0);
   g_assert_true (g_file_set_contents (path, "", 0, NULL));
   g_assert_cmpint (truncate (path, 120 * 1000 * 1000), ==, 0);
 
