@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  KF_UPLOAD_STATE_WAITING,
+  KF_UPLOAD_STATE_UPLOADING,
+  KF_UPLOAD_STATE_DONE,
+  KF_UPLOAD_STATE_FAILED,
+  KF_UPLOAD_STATE_CANCELLED,
+  KF_UPLOAD_STATE_NOT_FINISHED,   /* left over from an earlier run */
+} KfUploadState;
+
+GType kf_upload_state_get_type (void) G_GNUC_CONST;
+#define KF_TYPE_UPLOAD_STATE (kf_upload_state_get_type ())
+
+#define KF_TYPE_UPLOAD_ITEM (kf_upload_item_get_type ())
+G_DECLARE_FINAL_TYPE (KfUploadItem, kf_upload_item, KF, UPLOAD_ITEM, GObject)
+
+/* One file in the upload list. Properties (all read-only to the UI, set by
+ * the queue): "id", "file", "name", "size", "state", "progress",
+ * "bytes-sent", "speed", "eta", "error-message", "link", "file-code",
+ * "date". */
+
+KfUploadItem  *kf_upload_item_new               (const char    *id,
+                                                 GFile         *file,
+                                                 const char    *name,
+                                                 gint64         size);
+const char    *kf_upload_item_get_id            (KfUploadItem  *self);
+GFile         *kf_upload_item_get_file          (KfUploadItem  *self);
+const char    *kf_upload_item_get_name          (KfUploadItem  *self);
+gint64         kf_upload_item_get_size          (KfUploadItem  *self);
+KfUploadState  kf_upload_item_get_state         (KfUploadItem  *self);
+double         kf_upload_item_get_progress      (KfUploadItem  *self);
+gint64         kf_upload_item_get_bytes_sent    (KfUploadItem  *self);
+/* Bytes per second, 0 when unknown. */
+double         kf_upload_item_get_speed         (KfUploadItem  *self);
+/* Seconds left, -1 when unknown. */
+gint64         kf_upload_item_get_eta           (KfUploadItem  *self);
+const char    *kf_upload_item_get_error_message (KfUploadItem  *self);
+const char    *kf_upload_item_get_link          (KfUploadItem  *self);
+const char    *kf_upload_item_get_file_code     (KfUploadItem  *self);
+GDateTime     *kf_upload_item_get_date          (KfUploadItem  *self);
+
+gboolean       kf_upload_item_can_retry         (KfUploadItem  *self);
+gboolean       kf_upload_item_is_active         (KfUploadItem  *self);
+
+void           kf_upload_item_set_size          (KfUploadItem  *self,
+                                                 gint64         size);
+void           kf_upload_item_set_date          (KfUploadItem  *self,
+                                                 GDateTime     *date);
+/* Resets progress and message for a new attempt. */
+void           kf_upload_item_set_waiting       (KfUploadItem  *self);
+void           kf_upload_item_set_uploading     (KfUploadItem  *self);
+/* @now_us: g_get_monotonic_time(); speed is smoothed across calls. */
+void           kf_upload_item_update_progress   (KfUploadItem  *self,
+                                                 gint64         sent,
+                                                 gint64         total,
+                                                 gint64         now_us);
+void           kf_upload_item_set_done          (KfUploadItem  *self,
+                                                 const char    *file_code,
+                                                 const char    *link,
+                                                 GDateTime     *date);
+void           kf_upload_item_set_failed        (KfUploadItem  *self,
+                                                 const char    *message);
+void           kf_upload_item_set_cancelled     (KfUploadItem  *self);
+void           kf_upload_item_set_not_finished  (KfUploadItem  *self);
+
+G_END_DECLS

@@ -1,0 +1,632 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "kf-file-scan.h"
+#include "kf-upload-page.h"
+#include "kf-upload-row.h"
+#include "kf-util.h"
+#include "kf-window.h"
+
+/* Problems listed one by one in the folder dialog before "and N more". */
+#define MAX_PROBLEMS_SHOWN 5
+
+struct _KfUploadPage {
+  AdwBin                parent_instance;
+
+  KfUploadQueue        *queue;
+  GtkFilterListModel   *filter_model;
+  GtkStringFilter      *filter;
+  GtkDropTarget        *drop_target;
+  GCancellable         *cancellable;
+  AdwMessageDialog     *folder_dialog;     /* weak */
+  GtkNativeDialog      *chooser;
+
+  GtkWidget            *drop_area;
+  GtkStack             *content_stack;
+  GtkStack             *list_stack;
+  GtkListView          *list_view;
+  GtkSearchEntry       *search_entry;
+  GtkLabel             *summary_label;
+};
+
+G_DEFINE_FINAL_TYPE (KfUploadPage, kf_upload_page, ADW_TYPE_BIN)
+
+static void
+toast (KfUploadPage *self,
+       const char   *message)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (KF_IS_WINDOW (root))
+    kf_window_add_toast (KF_WINDOW (root), message);
+}
+
+static void
+update_summary (KfUploadPage *self)
+{
+  guint n_items, n_shown, n_uploading, n_pending;
+  g_autofree char *summary = NULL;
+
+  if (self->queue == NULL)
+    return;
+
+  n_items = g_list_model_get_n_items (kf_upload_queue_get_model (self->queue));
+  n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  n_uploading = kf_upload_queue_get_n_uploading (self->queue);
+  n_pending = kf_upload_queue_get_n_pending (self->queue);
+
+  gtk_stack_set_visible_child_name (self->content_stack, n_items > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->list_stack, n_shown > 0 ? "items" : "no-results");
+
+  if (n_pending > 0)
+    {
+      g_autofree char *uploading = NULL;
+      guint n_waiting = n_pending - n_uploading;
+
+      uploading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Uploading %u file", "Uploading %u files", n_uploading),
+                                   n_uploading);
+      if (n_waiting > 0)
+        /* TRANSLATORS: "Uploading 2 files, 5 waiting" */
+        summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u waiting", "%s, %u waiting", n_waiting),
+                                   uploading, n_waiting);
+      else
+        summary = g_steal_pointer (&uploading);
+    }
+  else if (n_shown != n_items)
+    {
+      summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u upload", "%u of %u uploads", n_items),
+                                 n_shown, n_items);
+    }
+  else
+    {
+      summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u upload", "%u uploads", n_items), n_items);
+    }
+  gtk_label_set_text (self->summary_label, summary);
+}
+
+static void
+add_scanned (KfUploadPage *self,
+             KfFileScan   *scan)
+{
+  if (self->queue == NULL || scan->files->len == 0)
+    return;
+
+  kf_upload_queue_add_files (self->queue,
+                             (GFile * const *) scan->files->pdata,
+                             (const char * const *) scan->names->pdata,
+                             (const gint64 *) (gpointer) scan->sizes->data,
+                             scan->files->len);
+}
+
+static char *
+describe_problems (GPtrArray *problems)
+{
+  GString *text = g_string_new (NULL);
+
+  g_string_append_printf (text,
+                          g_dngettext (GETTEXT_PACKAGE, "%u item is skipped:", "%u items are skipped:", problems->len),
+                          problems->len);
+  for (guint i = 0; i < problems->len && i < MAX_PROBLEMS_SHOWN; i++)
+    g_string_append_printf (text, "\n• %s", (const char *) g_ptr_array_index (problems, i));
+  if (problems->len > MAX_PROBLEMS_SHOWN)
+    {
+      guint rest = problems->len - MAX_PROBLEMS_SHOWN;
+
+      g_string_append (text, "\n");
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "…and %u more.", "…and %u more.", rest), rest);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+folder_dialog_response_cb (AdwMessageDialog *dialog,
+                           const char       *response,
+                           KfUploadPage     *self)
+{
+  KfFileScan *scan = g_object_get_data (G_OBJECT (dialog), "kf-scan");
+
+  if (g_str_equal (response, "upload") && scan != NULL)
+    add_scanned (self, scan);
+}
+
+static void
+ask_about_folders (KfUploadPage *self,
+                   KfFileScan   *scan)
+{
+  g_autofree char *heading = NULL;
+  g_autofree char *total = kf_format_size ((gint64) scan->total_size);
+  GString *body = g_string_new (NULL);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AdwMessageDialog *dialog;
+  guint n = scan->files->len;
+
+  if (n == 0)
+    heading = g_strdup (_("Nothing to Upload"));
+  else
+    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Upload %u File?", "Upload %u Files?", n), n);
+
+  if (scan->n_folders == 1)
+    {
+      if (n == 0)
+        g_string_append_printf (body, _("The folder “%s” holds no files."), scan->folder_name);
+      else
+        g_string_append_printf (body,
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "The folder “%s” holds %u file, %s in total.",
+                                             "The folder “%s” holds %u files, %s in total.", n),
+                                scan->folder_name, n, total);
+    }
+  else
+    {
+      g_string_append_printf (body,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "What you chose holds %u file, %s in total.",
+                                           "What you chose holds %u files, %s in total.", n),
+                              n, total);
+    }
+
+  if (scan->problems->len > 0)
+    {
+      g_autofree char *problems = describe_problems (scan->problems);
+
+      g_string_append (body, "\n\n");
+      g_string_append (body, problems);
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       heading, NULL));
+  adw_message_dialog_set_body (dialog, body->str);
+  g_string_free (body, TRUE);
+
+  if (n == 0)
+    {
+      adw_message_dialog_add_response (dialog, "cancel", _("_Close"));
+      adw_message_dialog_set_close_response (dialog, "cancel");
+    }
+  else
+    {
+      adw_message_dialog_add_responses (dialog,
+                                        "cancel", _("_Cancel"),
+                                        "upload", _("_Upload"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (dialog, "upload", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "upload");
+      adw_message_dialog_set_close_response (dialog, "cancel");
+    }
+
+  g_object_set_data_full (G_OBJECT (dialog), "kf-scan", scan, (GDestroyNotify) kf_file_scan_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (folder_dialog_response_cb), self, 0);
+
+  if (self->folder_dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->folder_dialog), (gpointer *) &self->folder_dialog);
+  self->folder_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->folder_dialog);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+scan_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(KfUploadPage) self = user_data;
+  g_autoptr(KfFileScan) scan = NULL;
+  g_autoptr(GError) error = NULL;
+
+  scan = kf_file_scan_finish (result, &error);
+  if (scan == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
+
+  if (scan->n_folders > 0)
+    {
+      ask_about_folders (self, g_steal_pointer (&scan));
+      return;
+    }
+
+  add_scanned (self, scan);
+
+  if (scan->problems->len == 1)
+    toast (self, g_ptr_array_index (scan->problems, 0));
+  else if (scan->problems->len > 1)
+    {
+      g_autofree char *message = NULL;
+
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%u item cannot be uploaded: it cannot be read",
+                                              "%u items cannot be uploaded: they cannot be read",
+                                              scan->problems->len),
+                                 scan->problems->len);
+      toast (self, message);
+    }
+}
+
+void
+kf_upload_page_add_files (KfUploadPage  *self,
+                          GFile * const *files,
+                          guint          n_files)
+{
+  g_return_if_fail (KF_IS_UPLOAD_PAGE (self));
+
+  if (n_files == 0)
+    return;
+  kf_file_scan_async (files, n_files, self->cancellable, scan_cb, g_object_ref (self));
+}
+
+static void
+add_file_list (KfUploadPage *self,
+               GSList       *list)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+
+  for (GSList *l = list; l != NULL; l = l->next)
+    g_ptr_array_add (files, l->data);
+  kf_upload_page_add_files (self, (GFile * const *) files->pdata, files->len);
+}
+
+gboolean
+kf_upload_page_drop_value (KfUploadPage *self,
+                           const GValue *value)
+{
+  GdkFileList *list;
+
+  g_return_val_if_fail (KF_IS_UPLOAD_PAGE (self), FALSE);
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  list = g_value_get_boxed (value);
+  if (list == NULL)
+    return FALSE;
+
+  {
+    g_autoptr(GSList) files = gdk_file_list_get_files (list);
+
+    if (files == NULL)
+      return FALSE;
+    add_file_list (self, files);
+  }
+  return TRUE;
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         KfUploadPage  *self)
+{
+  return kf_upload_page_drop_value (self, value);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser,
+                     int              response,
+                     KfUploadPage    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) model = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+        g_ptr_array_add (files, g_list_model_get_item (model, i));
+      kf_upload_page_add_files (self, (GFile * const *) files->pdata, files->len);
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+void
+kf_upload_page_choose_files (KfUploadPage *self)
+{
+  GtkRoot *root;
+
+  g_return_if_fail (KF_IS_UPLOAD_PAGE (self));
+
+  if (self->chooser != NULL)
+    return;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (_("Add Files"),
+                                                                  GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                                  GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                                  _("_Add"),
+                                                                  _("_Cancel")));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
+  gtk_native_dialog_set_modal (self->chooser, TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (self->chooser);
+}
+
+static void
+paste_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(KfUploadPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const GValue *value;
+
+  value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (value == NULL || !kf_upload_page_drop_value (self, value))
+    toast (self, _("The clipboard holds no files to upload"));
+}
+
+void
+kf_upload_page_paste (KfUploadPage *self)
+{
+  GdkClipboard *clipboard;
+
+  g_return_if_fail (KF_IS_UPLOAD_PAGE (self));
+
+  clipboard = gtk_widget_get_clipboard (GTK_WIDGET (self));
+  if (!gdk_content_formats_contain_gtype (gdk_clipboard_get_formats (clipboard), GDK_TYPE_FILE_LIST))
+    {
+      toast (self, _("The clipboard holds no files to upload"));
+      return;
+    }
+  gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
+                                  self->cancellable, paste_cb, g_object_ref (self));
+}
+
+void
+kf_upload_page_focus_search (KfUploadPage *self)
+{
+  g_return_if_fail (KF_IS_UPLOAD_PAGE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+search_changed_cb (KfUploadPage *self)
+{
+  gtk_string_filter_set_search (self->filter, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+static KfUploadItem *
+lookup_item (KfUploadPage *self,
+             GVariant     *parameter)
+{
+  if (self->queue == NULL || parameter == NULL)
+    return NULL;
+  return kf_upload_queue_lookup (self->queue, g_variant_get_string (parameter, NULL));
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
+  KfUploadItem *item = lookup_item (self, parameter);
+
+  if (item != NULL)
+    kf_upload_queue_cancel (self->queue, item);
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
+  KfUploadItem *item = lookup_item (self, parameter);
+
+  if (item != NULL)
+    kf_upload_queue_retry (self->queue, item);
+}
+
+static void
+remove_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
+  KfUploadItem *item = lookup_item (self, parameter);
+
+  if (item != NULL)
+    kf_upload_queue_remove (self->queue, item);
+}
+
+static void
+copy_link_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
+  KfUploadItem *item = lookup_item (self, parameter);
+
+  if (item == NULL || kf_upload_item_get_link (item) == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), kf_upload_item_get_link (item));
+  toast (self, _("Link copied"));
+}
+
+static void
+open_link_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
+  KfUploadItem *item = lookup_item (self, parameter);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (item == NULL || kf_upload_item_get_link (item) == NULL)
+    return;
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                kf_upload_item_get_link (item), GDK_CURRENT_TIME);
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  user_data)
+{
+  gtk_list_item_set_activatable (list_item, FALSE);
+  gtk_list_item_set_selectable (list_item, FALSE);
+  gtk_list_item_set_child (list_item, GTK_WIDGET (kf_upload_row_new ()));
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             gpointer                  user_data)
+{
+  kf_upload_row_set_item (KF_UPLOAD_ROW (gtk_list_item_get_child (list_item)),
+                          gtk_list_item_get_item (list_item));
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  kf_upload_row_set_item (KF_UPLOAD_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+static void
+kf_upload_page_dispose (GObject *object)
+{
+  KfUploadPage *self = KF_UPLOAD_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->chooser != NULL)
+    {
+      gtk_native_dialog_destroy (self->chooser);
+      g_clear_object (&self->chooser);
+    }
+  if (self->folder_dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->folder_dialog), (gpointer *) &self->folder_dialog);
+      self->folder_dialog = NULL;
+    }
+  if (self->queue != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->queue, self);
+      g_signal_handlers_disconnect_by_data (kf_upload_queue_get_model (self->queue), self);
+    }
+  g_clear_object (&self->queue);
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
+  self->list_view = NULL;
+  if (self->filter_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter_model, self);
+  g_clear_object (&self->filter_model);
+  self->filter = NULL;
+
+  G_OBJECT_CLASS (kf_upload_page_parent_class)->dispose (object);
+}
+
+static void
+kf_upload_page_class_init (KfUploadPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kf_upload_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/ui/kf-upload-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KfUploadPage, drop_area);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadPage, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadPage, summary_label);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "upload.cancel", "s", cancel_action);
+  gtk_widget_class_install_action (widget_class, "upload.retry", "s", retry_action);
+  gtk_widget_class_install_action (widget_class, "upload.remove", "s", remove_action);
+  gtk_widget_class_install_action (widget_class, "upload.copy-link", "s", copy_link_action);
+  gtk_widget_class_install_action (widget_class, "upload.open-link", "s", open_link_action);
+}
+
+static void
+kf_upload_page_init (KfUploadPage *self)
+{
+  g_autoptr(GtkListItemFactory) factory = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+
+  self->drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (self->drop_target, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (self->drop_area, GTK_EVENT_CONTROLLER (self->drop_target));
+}
+
+void
+kf_upload_page_set_queue (KfUploadPage  *self,
+                          KfUploadQueue *queue)
+{
+  GtkExpression *expression;
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  g_return_if_fail (KF_IS_UPLOAD_PAGE (self));
+  g_return_if_fail (KF_IS_UPLOAD_QUEUE (queue));
+  g_return_if_fail (self->queue == NULL);
+
+  self->queue = g_object_ref (queue);
+
+  expression = gtk_property_expression_new (KF_TYPE_UPLOAD_ITEM, NULL, "name");
+  self->filter = gtk_string_filter_new (expression);
+  gtk_string_filter_set_ignore_case (self->filter, TRUE);
+  gtk_string_filter_set_match_mode (self->filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (kf_upload_queue_get_model (queue)),
+                                                  GTK_FILTER (self->filter));
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+
+  g_signal_connect_swapped (self->filter_model, "items-changed", G_CALLBACK (update_summary), self);
+  g_signal_connect_swapped (kf_upload_queue_get_model (queue), "items-changed", G_CALLBACK (update_summary), self);
+  g_signal_connect_swapped (queue, "notify::n-pending", G_CALLBACK (update_summary), self);
+  update_summary (self);
+}
+
+GtkDropTarget *
+kf_upload_page_get_drop_target (KfUploadPage *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_PAGE (self), NULL);
+
+  return self->drop_target;
+}
+
+GtkListView *
+kf_upload_page_get_list_view (KfUploadPage *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_PAGE (self), NULL);
+
+  return self->list_view;
+}
+
+GtkEditable *
+kf_upload_page_get_search_entry (KfUploadPage *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_PAGE (self), NULL);
+
+  return GTK_EDITABLE (self->search_entry);
+}
+
+AdwMessageDialog *
+kf_upload_page_get_folder_dialog (KfUploadPage *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_PAGE (self), NULL);
+
+  return self->folder_dialog;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "kf-upload-queue.h"
+
+G_BEGIN_DECLS
+
+#define KF_TYPE_UPLOAD_PAGE (kf_upload_page_get_type ())
+G_DECLARE_FINAL_TYPE (KfUploadPage, kf_upload_page, KF, UPLOAD_PAGE, AdwBin)
+
+/* The drop zone, the queue and the history with its search. Row buttons
+ * activate the page's actions "upload.cancel", "upload.retry",
+ * "upload.copy-link", "upload.open-link", "upload.remove", each with the
+ * item's id as a string parameter. */
+
+void            kf_upload_page_set_queue       (KfUploadPage  *self,
+                                                KfUploadQueue *queue);
+/* Folders are walked first and confirmed with the user. */
+void            kf_upload_page_add_files       (KfUploadPage  *self,
+                                                GFile * const *files,
+                                                guint          n_files);
+void            kf_upload_page_choose_files    (KfUploadPage  *self);
+void            kf_upload_page_paste           (KfUploadPage  *self);
+void            kf_upload_page_focus_search    (KfUploadPage  *self);
+/* Handles a GdkFileList value dropped anywhere on the window. */
+gboolean        kf_upload_page_drop_value      (KfUploadPage  *self,
+                                                const GValue  *value);
+
+/* For tests. */
+GtkDropTarget  *kf_upload_page_get_drop_target (KfUploadPage  *self);
+GtkListView    *kf_upload_page_get_list_view   (KfUploadPage  *self);
+GtkEditable    *kf_upload_page_get_search_entry (KfUploadPage *self);
+/* The folder confirmation being shown, or NULL. */
+AdwMessageDialog *kf_upload_page_get_folder_dialog (KfUploadPage *self);
+
+G_END_DECLS

@@ -1,0 +1,684 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "kf-upload-queue.h"
+
+/* Rows are refreshed at most this often while uploading. */
+#define PROGRESS_INTERVAL_MS 250
+
+typedef struct {
+  KfUploadQueue *queue;
+  KfUploadItem  *item;
+  GCancellable  *cancellable;
+  gint64         sent;
+  gint64         total;
+  gboolean       stopping;   /* end as "not finished", not "cancelled" */
+  gboolean       removing;   /* the row is gone: record nothing */
+} Job;
+
+struct _KfUploadQueue {
+  GObject       parent_instance;
+
+  GListStore   *store;
+  GHashTable   *by_id;       /* id -> KfUploadItem* (borrowed from the store) */
+  GQueue        waiting;     /* KfUploadItem* (owned), oldest first */
+  GHashTable   *jobs;        /* KfUploadItem* -> Job* (borrowed) */
+  KfHistory    *history;
+  KfClient     *client;
+  guint         max_parallel;
+  KfUploadType  upload_type;
+  char         *folder_id;
+  guint         tick_id;
+
+  guint         batch_done;
+  guint         batch_failed;
+  GPtrArray    *batch_links;
+};
+
+G_DEFINE_FINAL_TYPE (KfUploadQueue, kf_upload_queue, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_N_PENDING,
+  N_PROPS
+};
+
+enum {
+  BATCH_FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void pump (KfUploadQueue *self);
+
+static Job *
+job_new (KfUploadQueue *queue,
+         KfUploadItem  *item)
+{
+  Job *job = g_rc_box_new0 (Job);
+
+  job->queue = g_object_ref (queue);
+  job->item = g_object_ref (item);
+  job->cancellable = g_cancellable_new ();
+  return job;
+}
+
+static void
+job_clear (Job *job)
+{
+  g_clear_object (&job->queue);
+  g_clear_object (&job->item);
+  g_clear_object (&job->cancellable);
+}
+
+static void
+job_unref (gpointer data)
+{
+  g_rc_box_release_full (data, (GDestroyNotify) job_clear);
+}
+
+static Job *
+job_ref (Job *job)
+{
+  return g_rc_box_acquire (job);
+}
+
+static void
+notify_pending (KfUploadQueue *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
+}
+
+static void
+record (KfUploadQueue  *self,
+        KfUploadItem   *item,
+        KfHistoryState  state)
+{
+  g_autoptr(KfHistoryEntry) entry = NULL;
+  GFile *file;
+
+  if (self->history == NULL)
+    return;
+
+  entry = kf_history_entry_new ();
+  entry->id = g_strdup (kf_upload_item_get_id (item));
+  entry->name = g_strdup (kf_upload_item_get_name (item));
+  entry->size = kf_upload_item_get_size (item);
+  entry->state = state;
+  entry->link = g_strdup (kf_upload_item_get_link (item));
+  entry->file_code = g_strdup (kf_upload_item_get_file_code (item));
+  entry->date = kf_upload_item_get_date (item) ? g_date_time_ref (kf_upload_item_get_date (item))
+                                               : g_date_time_new_now_local ();
+  file = kf_upload_item_get_file (item);
+  if (file != NULL)
+    entry->uri = g_file_get_uri (file);
+  kf_history_put (self->history, entry);
+}
+
+static void
+forget (KfUploadQueue *self,
+        KfUploadItem  *item)
+{
+  if (self->history != NULL)
+    kf_history_remove (self->history, kf_upload_item_get_id (item));
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  KfUploadQueue *self = KF_UPLOAD_QUEUE (user_data);
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  Job *job;
+
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &job))
+    {
+      if (job->total > 0 || job->sent > 0)
+        kf_upload_item_update_progress (job->item, job->sent, job->total, now);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_tick (KfUploadQueue *self)
+{
+  if (g_hash_table_size (self->jobs) > 0)
+    {
+      if (self->tick_id == 0)
+        self->tick_id = g_timeout_add_full (G_PRIORITY_DEFAULT, PROGRESS_INTERVAL_MS,
+                                            tick_cb, self, NULL);
+    }
+  else
+    {
+      g_clear_handle_id (&self->tick_id, g_source_remove);
+    }
+}
+
+static void
+progress_cb (goffset  sent,
+             goffset  total,
+             gpointer user_data)
+{
+  Job *job = user_data;
+
+  /* Only remembered here; tick_cb shows it a few times a second. */
+  job->sent = sent;
+  job->total = total;
+}
+
+static gboolean
+is_cancel_error (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+         g_error_matches (error, KF_ERROR, KF_ERROR_CANCELLED);
+}
+
+static void
+maybe_finish_batch (KfUploadQueue *self)
+{
+  g_auto(GStrv) links = NULL;
+  guint done, failed;
+
+  if (g_hash_table_size (self->jobs) > 0 || self->waiting.length > 0)
+    return;
+  if (self->batch_done == 0 && self->batch_failed == 0)
+    return;
+
+  g_ptr_array_add (self->batch_links, NULL);
+  links = (GStrv) g_ptr_array_free (g_steal_pointer (&self->batch_links), FALSE);
+  self->batch_links = g_ptr_array_new_with_free_func (g_free);
+  done = self->batch_done;
+  failed = self->batch_failed;
+  self->batch_done = 0;
+  self->batch_failed = 0;
+
+  g_signal_emit (self, signals[BATCH_FINISHED], 0, done, failed, links);
+}
+
+static void
+upload_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Job *job = user_data;
+  KfUploadQueue *self = job->queue;
+  KfUploadItem *item = job->item;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+
+  results = kf_client_upload_finish (KF_CLIENT (object), result, &error);
+  g_hash_table_remove (self->jobs, item);
+
+  if (job->removing)
+    {
+      /* Nothing to show or record. */
+    }
+  else if (results != NULL && results->len > 0)
+    {
+      KfUploadResult *r = g_ptr_array_index (results, 0);
+
+      if (r->error != NULL)
+        {
+          g_autofree char *message = NULL;
+
+          if (g_error_matches (r->error, KF_ERROR, KF_ERROR_REFUSED))
+            message = g_strdup_printf (_("The server refused this file: %s"), r->error->message);
+          else
+            message = g_strdup (r->error->message);
+          kf_upload_item_set_failed (item, message);
+          self->batch_failed++;
+        }
+      else
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+          if (r->size >= 0 && kf_upload_item_get_size (item) < 0)
+            kf_upload_item_set_size (item, r->size);
+          kf_upload_item_set_done (item, r->file_code, r->url, now);
+          record (self, item, KF_HISTORY_STATE_DONE);
+          self->batch_done++;
+          g_ptr_array_add (self->batch_links, g_strdup (r->url));
+        }
+    }
+  else if (error != NULL && is_cancel_error (error))
+    {
+      if (job->stopping)
+        {
+          kf_upload_item_set_not_finished (item);
+        }
+      else
+        {
+          kf_upload_item_set_cancelled (item);
+          forget (self, item);
+        }
+    }
+  else
+    {
+      kf_upload_item_set_failed (item, error ? error->message : _("The server gave no answer for this file."));
+      self->batch_failed++;
+    }
+
+  update_tick (self);
+  notify_pending (self);
+  pump (self);
+  maybe_finish_batch (self);
+
+  job_unref (job);
+}
+
+static void
+start_job (KfUploadQueue *self,
+           KfUploadItem  *item)
+{
+  GFile *files[1] = { kf_upload_item_get_file (item) };
+  Job *job;
+
+  job = job_new (self, item);
+  g_hash_table_insert (self->jobs, item, job);
+  kf_upload_item_set_uploading (item);
+
+  kf_client_upload_async (self->client, files, 1, self->upload_type, self->folder_id,
+                          progress_cb, job_ref (job), job_unref,
+                          job->cancellable, upload_cb, job);
+  update_tick (self);
+}
+
+static void
+pump (KfUploadQueue *self)
+{
+  gboolean started = FALSE;
+
+  while (self->client != NULL &&
+         kf_client_has_api_key (self->client) &&
+         g_hash_table_size (self->jobs) < self->max_parallel &&
+         self->waiting.length > 0)
+    {
+      g_autoptr(KfUploadItem) item = g_queue_pop_head (&self->waiting);
+
+      start_job (self, item);
+      started = TRUE;
+    }
+
+  /* The pending count is the same, but how many upload changed. */
+  if (started)
+    notify_pending (self);
+}
+
+static void
+kf_upload_queue_dispose (GObject *object)
+{
+  KfUploadQueue *self = KF_UPLOAD_QUEUE (object);
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_queue_clear_full (&self->waiting, g_object_unref);
+  g_clear_object (&self->client);
+  g_clear_object (&self->history);
+
+  G_OBJECT_CLASS (kf_upload_queue_parent_class)->dispose (object);
+}
+
+static void
+kf_upload_queue_finalize (GObject *object)
+{
+  KfUploadQueue *self = KF_UPLOAD_QUEUE (object);
+
+  /* Jobs hold a reference to the queue, so none is left here. */
+  g_assert (g_hash_table_size (self->jobs) == 0);
+
+  g_clear_pointer (&self->jobs, g_hash_table_unref);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->batch_links, g_ptr_array_unref);
+  g_free (self->folder_id);
+
+  G_OBJECT_CLASS (kf_upload_queue_parent_class)->finalize (object);
+}
+
+static void
+kf_upload_queue_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  KfUploadQueue *self = KF_UPLOAD_QUEUE (object);
+
+  switch (prop_id)
+    {
+    case PROP_N_PENDING:
+      g_value_set_uint (value, kf_upload_queue_get_n_pending (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kf_upload_queue_class_init (KfUploadQueueClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = kf_upload_queue_dispose;
+  object_class->finalize = kf_upload_queue_finalize;
+  object_class->get_property = kf_upload_queue_get_property;
+
+  properties[PROP_N_PENDING] =
+    g_param_spec_uint ("n-pending", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[BATCH_FINISHED] =
+    g_signal_new ("batch-finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_STRV);
+}
+
+static void
+kf_upload_queue_init (KfUploadQueue *self)
+{
+  self->store = g_list_store_new (KF_TYPE_UPLOAD_ITEM);
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->jobs = g_hash_table_new (NULL, NULL);
+  self->max_parallel = 2;
+  self->upload_type = KF_UPLOAD_TYPE_AUTO;
+  self->batch_links = g_ptr_array_new_with_free_func (g_free);
+  g_queue_init (&self->waiting);
+}
+
+KfUploadQueue *
+kf_upload_queue_new (KfHistory *history)
+{
+  KfUploadQueue *self;
+
+  g_return_val_if_fail (history == NULL || KF_IS_HISTORY (history), NULL);
+
+  self = g_object_new (KF_TYPE_UPLOAD_QUEUE, NULL);
+  self->history = history ? g_object_ref (history) : NULL;
+  return self;
+}
+
+GListModel *
+kf_upload_queue_get_model (KfUploadQueue *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), NULL);
+
+  return G_LIST_MODEL (self->store);
+}
+
+KfHistory *
+kf_upload_queue_get_history (KfUploadQueue *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), NULL);
+
+  return self->history;
+}
+
+void
+kf_upload_queue_set_client (KfUploadQueue *self,
+                            KfClient      *client)
+{
+  g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
+  g_return_if_fail (client == NULL || KF_IS_CLIENT (client));
+
+  /* Running uploads keep the client they started with. */
+  g_set_object (&self->client, client);
+  pump (self);
+}
+
+void
+kf_upload_queue_set_max_parallel (KfUploadQueue *self,
+                                  guint          max_parallel)
+{
+  g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
+
+  self->max_parallel = MAX (max_parallel, 1);
+  pump (self);
+}
+
+void
+kf_upload_queue_set_upload_type (KfUploadQueue *self,
+                                 KfUploadType   upload_type)
+{
+  g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
+
+  self->upload_type = upload_type;
+}
+
+void
+kf_upload_queue_set_folder_id (KfUploadQueue *self,
+                               const char    *folder_id)
+{
+  g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
+
+  g_free (self->folder_id);
+  self->folder_id = folder_id && *folder_id ? g_strdup (folder_id) : NULL;
+}
+
+static void
+insert_items (KfUploadQueue *self,
+              guint          position,
+              GPtrArray     *items)
+{
+  for (guint i = 0; i < items->len; i++)
+    {
+      KfUploadItem *item = g_ptr_array_index (items, i);
+
+      g_hash_table_insert (self->by_id, (gpointer) kf_upload_item_get_id (item), item);
+    }
+  g_list_store_splice (self->store, position, 0, items->pdata, items->len);
+}
+
+void
+kf_upload_queue_add_files (KfUploadQueue      *self,
+                           GFile * const      *files,
+                           const char * const *names,
+                           const gint64       *sizes,
+                           guint               n_files)
+{
+  g_autoptr(GPtrArray) items = NULL;
+
+  g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
+  g_return_if_fail (files != NULL || n_files == 0);
+
+  if (n_files == 0)
+    return;
+
+  items = g_ptr_array_new_full (n_files, g_object_unref);
+  for (guint i = 0; i < n_files; i++)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      KfUploadItem *item;
+
+      item = kf_upload_item_new (id, files[i], names ? names[i] : NULL, sizes ? sizes[i] : -1);
+      kf_upload_item_set_date (item, now);
+      g_ptr_array_add (items, item);
+      g_queue_push_tail (&self->waiting, g_object_ref (item));
+      record (self, item, KF_HISTORY_STATE_NOT_FINISHED);
+    }
+
+  insert_items (self, 0, items);
+  notify_pending (self);
+  pump (self);
+}
+
+void
+kf_upload_queue_load_history (KfUploadQueue *self)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  GPtrArray *entries;
+
+  g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
+
+  if (self->history == NULL)
+    return;
+
+  entries = kf_history_get_entries (self->history);
+  items = g_ptr_array_new_full (entries->len, g_object_unref);
+
+  /* The file is oldest first; the list is newest first. */
+  for (guint i = entries->len; i > 0; i--)
+    {
+      const KfHistoryEntry *entry = g_ptr_array_index (entries, i - 1);
+      g_autoptr(GFile) file = entry->uri ? g_file_new_for_uri (entry->uri) : NULL;
+      KfUploadItem *item;
+
+      if (g_hash_table_contains (self->by_id, entry->id))
+        continue;
+
+      item = kf_upload_item_new (entry->id, file, entry->name, entry->size);
+      if (entry->state == KF_HISTORY_STATE_DONE)
+        kf_upload_item_set_done (item, entry->file_code, entry->link, entry->date);
+      else
+        {
+          kf_upload_item_set_date (item, entry->date);
+          kf_upload_item_set_not_finished (item);
+        }
+      g_ptr_array_add (items, item);
+    }
+
+  insert_items (self, g_list_model_get_n_items (G_LIST_MODEL (self->store)), items);
+}
+
+KfUploadItem *
+kf_upload_queue_lookup (KfUploadQueue *self,
+                        const char    *id)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return g_hash_table_lookup (self->by_id, id);
+}
+
+static gboolean
+drop_waiting (KfUploadQueue *self,
+              KfUploadItem  *item)
+{
+  GList *link = g_queue_find (&self->waiting, item);
+
+  if (link == NULL)
+    return FALSE;
+  g_queue_delete_link (&self->waiting, link);
+  g_object_unref (item);
+  return TRUE;
+}
+
+void
+kf_upload_queue_cancel (KfUploadQueue *self,
+                        KfUploadItem  *item)
+{
+  Job *job;
+
+  g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
+  g_return_if_fail (KF_IS_UPLOAD_ITEM (item));
+
+  job = g_hash_table_lookup (self->jobs, item);
+  if (job != NULL)
+    {
+      g_cancellable_cancel (job->cancellable);
+      return;
+    }
+
+  if (drop_waiting (self, item))
+    {
+      kf_upload_item_set_cancelled (item);
+      forget (self, item);
+      notify_pending (self);
+      maybe_finish_batch (self);
+    }
+}
+
+void
+kf_upload_queue_retry (KfUploadQueue *self,
+                       KfUploadItem  *item)
+{
+  g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
+  g_return_if_fail (KF_IS_UPLOAD_ITEM (item));
+
+  if (!kf_upload_item_can_retry (item) || g_hash_table_contains (self->jobs, item))
+    return;
+
+  kf_upload_item_set_waiting (item);
+  g_queue_push_tail (&self->waiting, g_object_ref (item));
+  record (self, item, KF_HISTORY_STATE_NOT_FINISHED);
+  notify_pending (self);
+  pump (self);
+}
+
+void
+kf_upload_queue_remove (KfUploadQueue *self,
+                        KfUploadItem  *item)
+{
+  g_autoptr(KfUploadItem) keep = NULL;
+  Job *job;
+  guint position;
+
+  g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
+  g_return_if_fail (KF_IS_UPLOAD_ITEM (item));
+
+  keep = g_object_ref (item);
+
+  job = g_hash_table_lookup (self->jobs, item);
+  if (job != NULL)
+    {
+      job->removing = TRUE;
+      g_cancellable_cancel (job->cancellable);
+    }
+  drop_waiting (self, item);
+  forget (self, item);
+
+  g_hash_table_remove (self->by_id, kf_upload_item_get_id (item));
+  if (g_list_store_find (self->store, item, &position))
+    g_list_store_remove (self->store, position);
+
+  notify_pending (self);
+  maybe_finish_batch (self);
+}
+
+void
+kf_upload_queue_stop_all (KfUploadQueue *self)
+{
+  GHashTableIter iter;
+  Job *job;
+
+  g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
+
+  while (self->waiting.length > 0)
+    {
+      g_autoptr(KfUploadItem) item = g_queue_pop_head (&self->waiting);
+
+      kf_upload_item_set_not_finished (item);
+    }
+
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &job))
+    {
+      job->stopping = TRUE;
+      g_cancellable_cancel (job->cancellable);
+    }
+
+  notify_pending (self);
+}
+
+guint
+kf_upload_queue_get_n_pending (KfUploadQueue *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), 0);
+
+  return self->waiting.length + g_hash_table_size (self->jobs);
+}
+
+guint
+kf_upload_queue_get_n_uploading (KfUploadQueue *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), 0);
+
+  return g_hash_table_size (self->jobs);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kf-client.h"
+#include "kf-history.h"
+#include "kf-upload-item.h"
+
+G_BEGIN_DECLS
+
+#define KF_TYPE_UPLOAD_QUEUE (kf_upload_queue_get_type ())
+G_DECLARE_FINAL_TYPE (KfUploadQueue, kf_upload_queue, KF, UPLOAD_QUEUE, GObject)
+
+/* The upload list and the uploads running from it, N at a time, each with
+ * its own cancellable. Items are listed newest first. Every change is
+ * mirrored to the history (when given): an item is recorded as not finished
+ * when it is queued, so it is listed again after a crash or a quit.
+ *
+ * Properties: "n-pending" (waiting + uploading, read-only).
+ * Signals: "batch-finished" (guint n_done, guint n_failed, GStrv links),
+ * emitted when the last pending upload ends. */
+
+KfUploadQueue *kf_upload_queue_new              (KfHistory     *history);
+GListModel    *kf_upload_queue_get_model        (KfUploadQueue *self);
+KfHistory     *kf_upload_queue_get_history      (KfUploadQueue *self);
+
+/* No uploads start while the client is NULL or the queue is paused. */
+void           kf_upload_queue_set_client       (KfUploadQueue *self,
+                                                 KfClient      *client);
+void           kf_upload_queue_set_max_parallel (KfUploadQueue *self,
+                                                 guint          max_parallel);
+void           kf_upload_queue_set_upload_type  (KfUploadQueue *self,
+                                                 KfUploadType   upload_type);
+/* NULL or "" for the top folder. */
+void           kf_upload_queue_set_folder_id    (KfUploadQueue *self,
+                                                 const char    *folder_id);
+
+/* Adds @n_files files, shown at the top in the given order; @names and
+ * @sizes may be NULL (basename, unknown size). */
+void           kf_upload_queue_add_files        (KfUploadQueue *self,
+                                                 GFile * const *files,
+                                                 const char * const *names,
+                                                 const gint64  *sizes,
+                                                 guint          n_files);
+/* Lists the history's entries below the current uploads. */
+void           kf_upload_queue_load_history     (KfUploadQueue *self);
+
+KfUploadItem  *kf_upload_queue_lookup           (KfUploadQueue *self,
+                                                 const char    *id);
+void           kf_upload_queue_cancel           (KfUploadQueue *self,
+                                                 KfUploadItem  *item);
+void           kf_upload_queue_retry            (KfUploadQueue *self,
+                                                 KfUploadItem  *item);
+/* Removes the item from the list and the history, cancelling it first. */
+void           kf_upload_queue_remove           (KfUploadQueue *self,
+                                                 KfUploadItem  *item);
+/* Stops every upload, keeping them as not finished (signing out, quitting). */
+void           kf_upload_queue_stop_all         (KfUploadQueue *self);
+
+guint          kf_upload_queue_get_n_pending    (KfUploadQueue *self);
+guint          kf_upload_queue_get_n_uploading  (KfUploadQueue *self);
+
+G_END_DECLS

@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "kf-upload-row.h"
+#include "kf-util.h"
+
+struct _KfUploadRow {
+  AdwBin          parent_instance;
+
+  KfUploadItem   *item;
+
+  GtkImage       *icon;
+  GtkLabel       *name_label;
+  GtkLabel       *detail_label;
+  GtkProgressBar *progress_bar;
+  GtkLabel       *message_label;
+  GtkWidget      *copy_button;
+  GtkWidget      *open_button;
+  GtkWidget      *retry_button;
+  GtkWidget      *cancel_button;
+  GtkWidget      *remove_button;
+};
+
+G_DEFINE_FINAL_TYPE (KfUploadRow, kf_upload_row, ADW_TYPE_BIN)
+
+static char *
+format_time_left (gint64 seconds)
+{
+  if (seconds < 60)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d second left", "%d seconds left", (gulong) seconds),
+                            (int) seconds);
+  if (seconds < 60 * 60)
+    {
+      int minutes = (int) ((seconds + 30) / 60);
+
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute left", "%d minutes left", minutes),
+                              minutes);
+    }
+  else
+    {
+      int hours = (int) ((seconds + 1800) / 3600);
+
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "About %d hour left", "About %d hours left", hours),
+                              hours);
+    }
+}
+
+static char *
+format_date (GDateTime *date)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (date == NULL)
+    return NULL;
+  if (g_date_time_get_year (date) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (date) == g_date_time_get_day_of_year (now))
+    return g_date_time_format (date, "%H:%M");
+  return g_date_time_format (date, "%x");
+}
+
+static void
+set_message (KfUploadRow *self,
+             const char  *text,
+             const char  *css_class)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "kf-link");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "dim-label");
+  gtk_label_set_text (self->message_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), text != NULL && *text != '\0');
+  if (css_class != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->message_label), css_class);
+}
+
+static void
+refresh (KfUploadRow *self)
+{
+  KfUploadItem *item = self->item;
+  g_autofree char *size = NULL;
+  g_autofree char *detail = NULL;
+  KfUploadState state;
+  gboolean can_retry;
+
+  if (item == NULL)
+    return;
+
+  state = kf_upload_item_get_state (item);
+  can_retry = kf_upload_item_can_retry (item);
+  size = kf_upload_item_get_size (item) >= 0 ? kf_format_size (kf_upload_item_get_size (item))
+                                              : g_strdup (_("Unknown size"));
+
+  gtk_label_set_text (self->name_label, kf_upload_item_get_name (item));
+
+  switch (state)
+    {
+    case KF_UPLOAD_STATE_WAITING:
+      /* TRANSLATORS: file size · state */
+      detail = g_strdup_printf (_("%s · Waiting"), size);
+      set_message (self, NULL, NULL);
+      break;
+
+    case KF_UPLOAD_STATE_UPLOADING:
+      {
+        g_autofree char *sent = kf_format_size (kf_upload_item_get_bytes_sent (item));
+        double speed = kf_upload_item_get_speed (item);
+        gint64 eta = kf_upload_item_get_eta (item);
+
+        if (speed > 0 && eta == 0)
+          detail = g_strdup_printf (_("%s of %s · Finishing…"), sent, size);
+        else if (speed > 0 && eta > 0)
+          {
+            g_autofree char *rate = kf_format_size ((gint64) speed);
+            g_autofree char *left = format_time_left (eta);
+
+            /* TRANSLATORS: "12 MB of 40 MB · 2.1 MB/s · 14 seconds left" */
+            detail = g_strdup_printf (_("%s of %s · %s/s · %s"), sent, size, rate, left);
+          }
+        else
+          {
+            detail = g_strdup_printf (_("%s of %s · Starting…"), sent, size);
+          }
+        set_message (self, NULL, NULL);
+      }
+      break;
+
+    case KF_UPLOAD_STATE_DONE:
+      {
+        g_autofree char *when = format_date (kf_upload_item_get_date (item));
+
+        detail = when ? g_strdup_printf (_("%s · Uploaded %s"), size, when)
+                      : g_strdup_printf (_("%s · Uploaded"), size);
+        set_message (self, kf_upload_item_get_link (item), "kf-link");
+      }
+      break;
+
+    case KF_UPLOAD_STATE_FAILED:
+      detail = g_strdup_printf (_("%s · Failed"), size);
+      set_message (self, kf_upload_item_get_error_message (item), "error");
+      break;
+
+    case KF_UPLOAD_STATE_CANCELLED:
+      detail = g_strdup_printf (_("%s · Cancelled"), size);
+      set_message (self, NULL, NULL);
+      break;
+
+    case KF_UPLOAD_STATE_NOT_FINISHED:
+    default:
+      detail = g_strdup_printf (_("%s · Not finished"), size);
+      set_message (self,
+                   can_retry ? _("KenFiles was closed before this upload finished.")
+                             : _("KenFiles was closed before this upload finished, and the file is no longer known."),
+                   "dim-label");
+      break;
+    }
+
+  gtk_label_set_text (self->detail_label, detail);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), state == KF_UPLOAD_STATE_UPLOADING);
+  gtk_progress_bar_set_fraction (self->progress_bar, kf_upload_item_get_progress (item));
+
+  gtk_widget_set_visible (self->copy_button, state == KF_UPLOAD_STATE_DONE && kf_upload_item_get_link (item));
+  gtk_widget_set_visible (self->open_button, state == KF_UPLOAD_STATE_DONE && kf_upload_item_get_link (item));
+  gtk_widget_set_visible (self->retry_button, can_retry);
+  gtk_widget_set_visible (self->cancel_button, kf_upload_item_is_active (item));
+  gtk_widget_set_visible (self->remove_button, state != KF_UPLOAD_STATE_UPLOADING);
+}
+
+static void
+item_notify_cb (KfUploadRow *self)
+{
+  refresh (self);
+}
+
+static void
+kf_upload_row_dispose (GObject *object)
+{
+  KfUploadRow *self = KF_UPLOAD_ROW (object);
+
+  kf_upload_row_set_item (self, NULL);
+
+  G_OBJECT_CLASS (kf_upload_row_parent_class)->dispose (object);
+}
+
+static void
+kf_upload_row_class_init (KfUploadRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kf_upload_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/ui/kf-upload-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, KfUploadRow, icon);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadRow, detail_label);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadRow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadRow, message_label);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadRow, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadRow, open_button);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadRow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadRow, remove_button);
+}
+
+static void
+kf_upload_row_init (KfUploadRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+KfUploadRow *
+kf_upload_row_new (void)
+{
+  return g_object_new (KF_TYPE_UPLOAD_ROW, NULL);
+}
+
+void
+kf_upload_row_set_item (KfUploadRow  *self,
+                        KfUploadItem *item)
+{
+  static const char *actions[] = {
+    "upload.copy-link", "upload.open-link", "upload.retry", "upload.cancel", "upload.remove",
+  };
+  GtkWidget *buttons[G_N_ELEMENTS (actions)];
+
+  g_return_if_fail (KF_IS_UPLOAD_ROW (self));
+  g_return_if_fail (item == NULL || KF_IS_UPLOAD_ITEM (item));
+
+  if (self->item == item)
+    return;
+
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_func (self->item, item_notify_cb, self);
+  g_set_object (&self->item, item);
+  if (item == NULL)
+    return;
+
+  g_signal_connect_swapped (item, "notify", G_CALLBACK (item_notify_cb), self);
+
+  buttons[0] = self->copy_button;
+  buttons[1] = self->open_button;
+  buttons[2] = self->retry_button;
+  buttons[3] = self->cancel_button;
+  buttons[4] = self->remove_button;
+  /* The target first: an action name without its target would be invalid. */
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    {
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (buttons[i]), "s", kf_upload_item_get_id (item));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (buttons[i]), actions[i]);
+    }
+
+  {
+    g_autofree char *type = g_content_type_guess (kf_upload_item_get_name (item), NULL, 0, NULL);
+    g_autoptr(GIcon) icon = g_content_type_get_symbolic_icon (type);
+
+    gtk_image_set_from_gicon (self->icon, icon);
+  }
+
+  refresh (self);
+}
+
+KfUploadItem *
+kf_upload_row_get_item (KfUploadRow *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_ROW (self), NULL);
+
+  return self->item;
+}
+
+const char *
+kf_upload_row_get_title (KfUploadRow *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_ROW (self), NULL);
+
+  return gtk_label_get_text (self->name_label);
+}
+
+const char *
+kf_upload_row_get_detail (KfUploadRow *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_ROW (self), NULL);
+
+  return gtk_label_get_text (self->detail_label);
+}
+
+const char *
+kf_upload_row_get_message (KfUploadRow *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_ROW (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->message_label)))
+    return NULL;
+  return gtk_label_get_text (self->message_label);
+}

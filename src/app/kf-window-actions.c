@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "kf-preferences-window.h"
+#include "kf-window-private.h"
+
+static gboolean
+focus_is_editable (KfWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  for (; focus != NULL; focus = gtk_widget_get_parent (focus))
+    if (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+add_files_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KfWindow *self = KF_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "upload");
+  kf_upload_page_choose_files (self->upload_page);
+}
+
+static void
+paste_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  KfWindow *self = KF_WINDOW (widget);
+
+  /* Ctrl+V in a text field pastes text, as everywhere else. */
+  if (focus_is_editable (self))
+    {
+      gtk_widget_activate_action (gtk_root_get_focus (GTK_ROOT (self)), "clipboard.paste", NULL);
+      return;
+    }
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "upload");
+  kf_upload_page_paste (self->upload_page);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KfWindow *self = KF_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "upload");
+  kf_upload_page_focus_search (self->upload_page);
+}
+
+static void
+preferences_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  KfWindow *self = KF_WINDOW (widget);
+  KfPreferencesWindow *preferences;
+
+  preferences = kf_preferences_window_new (self->application);
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+sign_out_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(KfWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kf_application_sign_out_finish (KF_APPLICATION (object), result, &error))
+    {
+      g_autofree char *message = NULL;
+
+      message = g_strdup_printf (_("The key could not be removed from the keyring: %s"), error->message);
+      kf_window_add_toast (self, message);
+    }
+}
+
+static void
+sign_out_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      KfWindow         *self)
+{
+  if (!g_str_equal (response, "sign-out"))
+    return;
+
+  kf_application_sign_out_async (self->application, NULL, sign_out_cb, g_object_ref (self));
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  KfWindow *self = KF_WINDOW (widget);
+  AdwMessageDialog *dialog;
+  guint n_pending = kf_upload_queue_get_n_pending (kf_application_get_queue (self->application));
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Sign Out?"), NULL));
+  if (n_pending > 0)
+    adw_message_dialog_format_body (dialog,
+                                    g_dngettext (GETTEXT_PACKAGE,
+                                                 "The API key is removed from this computer, and %u unfinished upload is stopped. You can retry it after signing in again.",
+                                                 "The API key is removed from this computer, and %u unfinished uploads are stopped. You can retry them after signing in again.",
+                                                 n_pending),
+                                    n_pending);
+  else
+    adw_message_dialog_set_body (dialog, _("The API key is removed from this computer. Your files stay on KenFiles."));
+
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "sign-out", _("_Sign Out"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "sign-out", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (sign_out_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+kf_window_class_install_actions (KfWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_install_action (widget_class, "win.add-files", NULL, add_files_action);
+  gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+}
+
+void
+kf_window_update_actions (KfWindow *self)
+{
+  gboolean signed_in = kf_application_get_session_state (self->application) == KF_SESSION_SIGNED_IN;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-files", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out",
+                                 signed_in && !kf_application_get_sandbox_mode (self->application));
+}

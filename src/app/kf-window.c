@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "kf-window-private.h"
+
+G_DEFINE_FINAL_TYPE (KfWindow, kf_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_APPLICATION_OBJECT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+update_switcher (KfWindow *self)
+{
+  g_autoptr(GListModel) pages = G_LIST_MODEL (adw_view_stack_get_pages (self->view_stack));
+  gboolean signed_in = kf_application_get_session_state (self->application) == KF_SESSION_SIGNED_IN;
+  guint n_visible = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
+
+      if (adw_view_stack_page_get_visible (page))
+        n_visible++;
+    }
+
+  /* A switcher with a single button says nothing: show the title instead. */
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, signed_in && n_visible > 1);
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    signed_in && n_visible > 1 &&
+                                    adw_view_switcher_title_get_title_visible (self->switcher_title));
+}
+
+static void
+session_state_changed_cb (KfWindow *self)
+{
+  const char *page = "loading";
+
+  switch (kf_application_get_session_state (self->application))
+    {
+    case KF_SESSION_LOADING:
+      page = "loading";
+      break;
+    case KF_SESSION_SIGNED_OUT:
+      page = "welcome";
+      kf_welcome_page_reset (self->welcome_page);
+      break;
+    case KF_SESSION_SIGNED_IN:
+    default:
+      page = "main";
+      break;
+    }
+
+  gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
+  gtk_stack_set_visible_child_name (self->main_stack, page);
+  update_switcher (self);
+  kf_window_update_actions (self);
+}
+
+static gboolean
+window_drop_cb (GtkDropTarget *target,
+                const GValue  *value,
+                double         x,
+                double         y,
+                KfWindow      *self)
+{
+  if (kf_application_get_session_state (self->application) != KF_SESSION_SIGNED_IN)
+    {
+      kf_window_add_toast (self, _("Sign in first, then drop the files again"));
+      return FALSE;
+    }
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "upload");
+  return kf_upload_page_drop_value (self->upload_page, value);
+}
+
+static gboolean
+kf_window_close_request (GtkWindow *window)
+{
+  KfWindow *self = KF_WINDOW (window);
+  GSettings *settings = kf_application_get_settings (self->application);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (settings);
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", height);
+  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (settings);
+
+  return GTK_WINDOW_CLASS (kf_window_parent_class)->close_request (window);
+}
+
+static void
+kf_window_constructed (GObject *object)
+{
+  KfWindow *self = KF_WINDOW (object);
+  GSettings *settings = kf_application_get_settings (self->application);
+  GtkDropTarget *target;
+
+  G_OBJECT_CLASS (kf_window_parent_class)->constructed (object);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  gtk_widget_set_visible (self->sandbox_bar, kf_application_get_sandbox_mode (self->application));
+  if (kf_application_get_sandbox_mode (self->application))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "kf-sandbox");
+
+  kf_welcome_page_set_application (self->welcome_page, self->application);
+  kf_upload_page_set_queue (self->upload_page, kf_application_get_queue (self->application));
+
+  target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (target, "drop", G_CALLBACK (window_drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+
+  g_signal_connect_object (self->application, "notify::session-state",
+                           G_CALLBACK (session_state_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->switcher_title, "notify::title-visible",
+                           G_CALLBACK (update_switcher), self, G_CONNECT_SWAPPED);
+  session_state_changed_cb (self);
+}
+
+static void
+kf_window_dispose (GObject *object)
+{
+  KfWindow *self = KF_WINDOW (object);
+
+  g_clear_object (&self->application);
+
+  G_OBJECT_CLASS (kf_window_parent_class)->dispose (object);
+}
+
+static void
+kf_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  KfWindow *self = KF_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_APPLICATION_OBJECT:
+      self->application = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kf_window_class_init (KfWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = kf_window_constructed;
+  object_class->dispose = kf_window_dispose;
+  object_class->set_property = kf_window_set_property;
+  window_class->close_request = kf_window_close_request;
+
+  /* The application is needed while constructing, before "application" is set. */
+  properties[PROP_APPLICATION_OBJECT] =
+    g_param_spec_object ("kf-application", NULL, NULL, KF_TYPE_APPLICATION,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (KF_TYPE_WELCOME_PAGE);
+  g_type_ensure (KF_TYPE_UPLOAD_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/ui/kf-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, KfWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KfWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, KfWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, KfWindow, sandbox_bar);
+  gtk_widget_class_bind_template_child (widget_class, KfWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, KfWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KfWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, KfWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, KfWindow, upload_page);
+  gtk_widget_class_bind_template_child (widget_class, KfWindow, menu_button);
+
+  kf_window_class_install_actions (klass);
+}
+
+static void
+kf_window_init (KfWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+KfWindow *
+kf_window_new (KfApplication *application)
+{
+  g_return_val_if_fail (KF_IS_APPLICATION (application), NULL);
+
+  return g_object_new (KF_TYPE_WINDOW,
+                       "kf-application", application,
+                       "application", application,
+                       NULL);
+}
+
+void
+kf_window_add_toast (KfWindow   *self,
+                     const char *title)
+{
+  g_autofree char *escaped = NULL;
+
+  g_return_if_fail (KF_IS_WINDOW (self));
+  g_return_if_fail (title != NULL);
+
+  /* Toast titles are markup; messages may carry server or file names. */
+  escaped = g_markup_escape_text (title, -1);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+}
+
+void
+kf_window_add_files (KfWindow  *self,
+                     GFile    **files,
+                     guint      n_files)
+{
+  g_return_if_fail (KF_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "upload");
+  kf_upload_page_add_files (self->upload_page, files, n_files);
+}
+
+KfUploadPage *
+kf_window_get_upload_page (KfWindow *self)
+{
+  g_return_val_if_fail (KF_IS_WINDOW (self), NULL);
+
+  return self->upload_page;
+}
+
+KfWelcomePage *
+kf_window_get_welcome_page (KfWindow *self)
+{
+  g_return_val_if_fail (KF_IS_WINDOW (self), NULL);
+
+  return self->welcome_page;
+}
+
+const char *
+kf_window_get_visible_page (KfWindow *self)
+{
+  g_return_val_if_fail (KF_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
