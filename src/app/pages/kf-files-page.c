@@ -1,0 +1,1228 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "kf-files-item.h"
+#include "kf-files-page.h"
+#include "kf-pages-util.h"
+#include "kf-util.h"
+
+#define PER_PAGE 50
+#define ROOT_ID "0"
+
+typedef struct {
+  char *id;
+  char *name;
+} PathPart;
+
+struct _KfFilesPage
+{
+  AdwBin          parent_instance;
+
+  KfClient       *client;
+  GListStore     *items;
+  GArray         *path;           /* PathPart, root first */
+  char           *search;
+  GCancellable   *cancellable;    /* the listing in flight */
+  GCancellable   *op_cancellable; /* renames, new folders, links: until dispose */
+  GError         *error;
+  guint           page;           /* last page of files loaded */
+  guint           n_files;
+  gint64          total;
+  gboolean        has_more;
+  gboolean        loading;        /* folders or the first page */
+  gboolean        loading_more;
+  gboolean        loaded_once;
+  gboolean        disposed;
+
+  GtkLabel       *path_label;
+  GtkSearchEntry *search_entry;
+  GtkStack       *stack;
+  GtkSpinner     *loading_spinner;
+  AdwStatusPage  *error_page;
+  AdwStatusPage  *empty_page;
+  GtkScrolledWindow *scroller;
+  GtkListView    *list_view;
+  GtkRevealer    *more_revealer;
+  GtkSpinner     *more_spinner;
+};
+
+G_DEFINE_FINAL_TYPE (KfFilesPage, kf_files_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_CURRENT_FOLDER_ID,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void load_next_page (KfFilesPage *self);
+
+/* Keeps the page alive until a call returns, and tells stale answers apart. */
+typedef struct {
+  KfFilesPage  *self;
+  GCancellable *cancellable;
+  char         *id;
+  char         *name;
+} CallData;
+
+static CallData *
+call_data_new (KfFilesPage  *self,
+               GCancellable *cancellable,
+               const char   *id,
+               const char   *name)
+{
+  CallData *data = g_new0 (CallData, 1);
+
+  data->self = g_object_ref (self);
+  data->cancellable = g_object_ref (cancellable);
+  data->id = g_strdup (id);
+  data->name = g_strdup (name);
+  return data;
+}
+
+static void
+call_data_free (CallData *data)
+{
+  g_object_unref (data->self);
+  g_object_unref (data->cancellable);
+  g_free (data->id);
+  g_free (data->name);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CallData, call_data_free)
+
+static void
+path_part_clear (gpointer data)
+{
+  PathPart *part = data;
+
+  g_free (part->id);
+  g_free (part->name);
+}
+
+static void
+path_push (KfFilesPage *self,
+           const char  *id,
+           const char  *name)
+{
+  PathPart part = { g_strdup (id), g_strdup (name) };
+
+  g_array_append_val (self->path, part);
+}
+
+static const char *
+current_id (KfFilesPage *self)
+{
+  return g_array_index (self->path, PathPart, self->path->len - 1).id;
+}
+
+static gboolean
+searching (KfFilesPage *self)
+{
+  return self->search != NULL && *self->search != '\0';
+}
+
+static void
+set_loading (KfFilesPage *self,
+             gboolean     loading)
+{
+  if (self->loading == loading)
+    return;
+
+  self->loading = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+update_path_label (KfFilesPage *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (searching (self))
+    {
+      gtk_label_set_text (self->path_label, _("Search Results"));
+      return;
+    }
+
+  for (guint i = 0; i < self->path->len; i++)
+    {
+      if (i > 0)
+        g_string_append (text, " / ");
+      g_string_append (text, g_array_index (self->path, PathPart, i).name);
+    }
+  gtk_label_set_text (self->path_label, text->str);
+}
+
+static void
+update_view (KfFilesPage *self)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+
+  update_path_label (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "files.up",
+                                 self->path->len > 1 && !searching (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "files.new-folder",
+                                 self->client != NULL && !searching (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "files.refresh", self->client != NULL);
+
+  gtk_spinner_set_spinning (self->loading_spinner, self->loading && n_items == 0);
+  gtk_spinner_set_spinning (self->more_spinner, self->loading_more);
+  gtk_revealer_set_reveal_child (self->more_revealer, self->loading_more && n_items > 0);
+
+  if (n_items > 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "list");
+    }
+  else if (self->error != NULL)
+    {
+      /* The status page's description is markup; the server's text is not. */
+      g_autofree char *escaped = g_markup_escape_text (kf_pages_error_message (self->error), -1);
+
+      adw_status_page_set_description (self->error_page, escaped);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+    }
+  else if (self->loading || self->loading_more || self->client == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+    }
+  else
+    {
+      adw_status_page_set_title (self->empty_page,
+                                 searching (self) ? _("No Files Found") : _("This Folder Is Empty"));
+      adw_status_page_set_description (self->empty_page,
+                                       searching (self)
+                                         ? _("No file name contains the text searched for.")
+                                         : _("Files uploaded to this folder show up here."));
+      adw_status_page_set_icon_name (self->empty_page,
+                                     searching (self) ? "edit-find-symbolic" : "folder-symbolic");
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+    }
+}
+
+/* Loads the next page while the list does not fill its window yet, or the
+ * view is within a screen of its end. */
+static void
+maybe_load_more (KfFilesPage *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  double value = gtk_adjustment_get_value (adj);
+  double page_size = gtk_adjustment_get_page_size (adj);
+  double upper = gtk_adjustment_get_upper (adj);
+
+  if (!self->has_more || self->loading_more || self->loading || self->error != NULL)
+    return;
+
+  if (value + 2 * page_size >= upper)
+    load_next_page (self);
+}
+
+static gboolean
+maybe_load_more_idle (gpointer user_data)
+{
+  KfFilesPage *self = user_data;
+
+  if (!self->disposed)
+    maybe_load_more (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+adjustment_changed_cb (GtkAdjustment *adj,
+                       KfFilesPage   *self)
+{
+  maybe_load_more (self);
+}
+
+static void
+files_listed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CallData) data = user_data;
+  KfFilesPage *self = data->self;
+  g_autoptr(KfFileList) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) new_items = NULL;
+
+  list = kf_client_list_files_finish (KF_CLIENT (object), result, &error);
+  if (g_cancellable_is_cancelled (data->cancellable))
+    return;
+
+  self->loading_more = FALSE;
+  set_loading (self, FALSE);
+
+  if (list == NULL)
+    {
+      self->page--;
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->items)) == 0)
+        self->error = g_steal_pointer (&error);
+      else
+        {
+          /* Rows already shown stay; Refresh starts over. */
+          g_autofree char *text = g_strdup_printf (_("Could not load more files: %s"),
+                                                   kf_pages_error_message (error));
+          kf_pages_toast (GTK_WIDGET (self), text);
+          self->has_more = FALSE;
+        }
+      update_view (self);
+      return;
+    }
+
+  new_items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < list->files->len; i++)
+    g_ptr_array_add (new_items, kf_files_item_new_file (g_ptr_array_index (list->files, i)));
+  g_list_store_splice (self->items, g_list_model_get_n_items (G_LIST_MODEL (self->items)), 0,
+                       new_items->pdata, new_items->len);
+
+  self->n_files += list->files->len;
+  self->total = list->total;
+  self->has_more = list->files->len >= PER_PAGE && (gint64) self->n_files < self->total;
+
+  update_view (self);
+  /* The adjustment settles after the next layout; check again then. */
+  g_idle_add_full (G_PRIORITY_LOW, maybe_load_more_idle, g_object_ref (self), g_object_unref);
+}
+
+static void
+load_next_page (KfFilesPage *self)
+{
+  if (self->client == NULL || self->loading_more || !self->has_more)
+    return;
+
+  self->loading_more = TRUE;
+  self->page++;
+  update_view (self);
+  kf_client_list_files_async (self->client, self->page, PER_PAGE,
+                              searching (self) ? NULL : current_id (self),
+                              searching (self) ? self->search : NULL,
+                              self->cancellable, files_listed_cb,
+                              call_data_new (self, self->cancellable, NULL, NULL));
+}
+
+static int
+compare_folders (gconstpointer a,
+                 gconstpointer b)
+{
+  const KfFolder *fa = *(const KfFolder **) a;
+  const KfFolder *fb = *(const KfFolder **) b;
+  g_autofree char *ka = g_utf8_collate_key_for_filename (fa->name != NULL ? fa->name : "", -1);
+  g_autofree char *kb = g_utf8_collate_key_for_filename (fb->name != NULL ? fb->name : "", -1);
+
+  return strcmp (ka, kb);
+}
+
+static void
+folders_listed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CallData) data = user_data;
+  KfFilesPage *self = data->self;
+  g_autoptr(KfFolderList) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  list = kf_client_list_folder_finish (KF_CLIENT (object), result, &error);
+  if (g_cancellable_is_cancelled (data->cancellable))
+    return;
+
+  if (list == NULL && !g_error_matches (error, KF_ERROR, KF_ERROR_NOT_AVAILABLE))
+    {
+      set_loading (self, FALSE);
+      self->error = g_steal_pointer (&error);
+      update_view (self);
+      return;
+    }
+
+  /* A server without folders still lists its files. */
+  if (list != NULL && list->folders != NULL)
+    {
+      g_ptr_array_sort (list->folders, compare_folders);
+      for (guint i = 0; i < list->folders->len; i++)
+        {
+          g_autoptr(KfFilesItem) item = kf_files_item_new_folder (g_ptr_array_index (list->folders, i));
+          g_list_store_append (self->items, item);
+        }
+    }
+
+  set_loading (self, FALSE);
+  load_next_page (self);
+}
+
+void
+kf_files_page_reload (KfFilesPage *self)
+{
+  g_return_if_fail (KF_IS_FILES_PAGE (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_error (&self->error);
+  g_list_store_remove_all (self->items);
+  self->page = 0;
+  self->n_files = 0;
+  self->total = -1;
+  self->has_more = TRUE;
+  self->loading_more = FALSE;
+
+  if (self->client == NULL)
+    {
+      set_loading (self, FALSE);
+      update_view (self);
+      return;
+    }
+
+  self->cancellable = g_cancellable_new ();
+  self->loaded_once = TRUE;
+  set_loading (self, TRUE);
+  update_view (self);
+
+  if (searching (self))
+    {
+      set_loading (self, FALSE);
+      load_next_page (self);
+      return;
+    }
+
+  kf_client_list_folder_async (self->client, current_id (self), self->cancellable,
+                               folders_listed_cb,
+                               call_data_new (self, self->cancellable, NULL, NULL));
+}
+
+/* --- Row widgets ------------------------------------------------------- */
+
+static GtkWidget *
+make_row_button (const char *icon,
+                 const char *tooltip,
+                 const char *accessible_label)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_label, -1);
+  return button;
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              KfFilesPage              *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *details = gtk_label_new (NULL);
+  GtkWidget *copy = make_row_button ("edit-copy-symbolic", _("Copy Link"), _("Copy link"));
+  GtkWidget *direct = gtk_menu_button_new ();
+  GtkWidget *rename = make_row_button ("document-edit-symbolic", _("Rename…"), _("Rename"));
+  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+  GtkWidget *actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_image_set_pixel_size (GTK_IMAGE (icon), 24);
+  gtk_widget_set_margin_start (icon, 6);
+  gtk_widget_set_margin_end (icon, 6);
+  gtk_box_append (GTK_BOX (box), icon);
+
+  gtk_widget_set_hexpand (texts, TRUE);
+  gtk_widget_set_valign (texts, GTK_ALIGN_CENTER);
+  gtk_label_set_use_markup (GTK_LABEL (name), FALSE);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_use_markup (GTK_LABEL (details), FALSE);
+  gtk_label_set_xalign (GTK_LABEL (details), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (details), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (details, "caption");
+  gtk_widget_add_css_class (details, "dim-label");
+  gtk_box_append (GTK_BOX (texts), name);
+  gtk_box_append (GTK_BOX (texts), details);
+  gtk_box_append (GTK_BOX (box), texts);
+
+  gtk_box_append (GTK_BOX (actions), copy);
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (direct), "folder-download-symbolic");
+  gtk_widget_set_valign (direct, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (direct, "flat");
+  gtk_widget_set_tooltip_text (direct, _("Direct Link"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (direct),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Direct link"), -1);
+  gtk_box_append (GTK_BOX (actions), direct);
+
+  gtk_box_append (GTK_BOX (actions), rename);
+  gtk_box_append (GTK_BOX (box), actions);
+
+  gtk_widget_add_css_class (arrow, "dim-label");
+  gtk_box_append (GTK_BOX (box), arrow);
+
+  g_object_set_data (G_OBJECT (box), "icon", icon);
+  g_object_set_data (G_OBJECT (box), "name", name);
+  g_object_set_data (G_OBJECT (box), "details", details);
+  g_object_set_data (G_OBJECT (box), "copy", copy);
+  g_object_set_data (G_OBJECT (box), "direct", direct);
+  g_object_set_data (G_OBJECT (box), "rename", rename);
+  g_object_set_data (G_OBJECT (box), "arrow", arrow);
+  gtk_list_item_set_child (list_item, box);
+}
+
+/* "2026-11-28 18:01:18" as the server wrote it, in the user's format. Its
+ * time zone is the server's and unknown, so the time is shown unconverted. */
+static char *
+format_uploaded (const char *uploaded)
+{
+  int y, mo, d, h, mi, s;
+  g_autoptr(GDateTime) date = NULL;
+
+  if (sscanf (uploaded, "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &s) != 6)
+    return g_strdup (uploaded);
+
+  date = g_date_time_new_local (y, mo, d, h, mi, s);
+  if (date == NULL)
+    return g_strdup (uploaded);
+
+  /* TRANSLATORS: upload date of a file, see g_date_time_format() */
+  return g_date_time_format (date, _("%-d %b %Y, %H:%M"));
+}
+
+static char *
+format_details (KfFilesItem *item)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  if (kf_files_item_get_size (item) >= 0)
+    g_ptr_array_add (parts, kf_format_size (kf_files_item_get_size (item)));
+  if (kf_files_item_get_uploaded (item) != NULL)
+    g_ptr_array_add (parts, format_uploaded (kf_files_item_get_uploaded (item)));
+  if (kf_files_item_get_downloads (item) >= 0)
+    {
+      gint64 n = kf_files_item_get_downloads (item);
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+
+      /* TRANSLATORS: %s is a number of downloads */
+      g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s download",
+                                                            "%s downloads", (gulong) MIN (n, G_MAXLONG)),
+                                               count));
+    }
+  g_ptr_array_add (parts, NULL);
+
+  return g_strjoinv (" · ", (char **) parts->pdata);
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             KfFilesPage              *self)
+{
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  KfFilesItem *item = gtk_list_item_get_item (list_item);
+  gboolean folder = kf_files_item_is_folder (item);
+  GVariant *target = g_variant_new_string (kf_files_item_get_id (item));
+  g_autofree char *details = NULL;
+
+  g_variant_ref_sink (target);
+  gtk_image_set_from_icon_name (g_object_get_data (G_OBJECT (box), "icon"),
+                                folder ? "folder-symbolic" : "text-x-generic-symbolic");
+  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "name"), kf_files_item_get_name (item));
+
+  details = folder ? g_strdup (_("Folder")) : format_details (item);
+  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "details"), details);
+
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), "copy"), !folder);
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), "direct"), !folder);
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), "rename"), !folder);
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), "arrow"), folder);
+
+  if (!folder)
+    {
+      g_autoptr(GMenu) menu = g_menu_new ();
+      g_autoptr(GMenuItem) copy_item = g_menu_item_new (_("_Copy Direct Link"), NULL);
+      g_autoptr(GMenuItem) open_item = g_menu_item_new (_("_Open Direct Link"), NULL);
+
+      g_menu_item_set_action_and_target_value (copy_item, "files.copy-direct-link", target);
+      g_menu_item_set_action_and_target_value (open_item, "files.open-direct-link", target);
+      g_menu_append_item (menu, copy_item);
+      g_menu_append_item (menu, open_item);
+      gtk_menu_button_set_menu_model (g_object_get_data (G_OBJECT (box), "direct"),
+                                      G_MENU_MODEL (menu));
+      /* Name and target together: an action with a parameter and no target warns. */
+      gtk_actionable_set_action_target_value (g_object_get_data (G_OBJECT (box), "copy"), target);
+      gtk_actionable_set_action_name (g_object_get_data (G_OBJECT (box), "copy"), "files.copy-link");
+      gtk_actionable_set_action_target_value (g_object_get_data (G_OBJECT (box), "rename"), target);
+      gtk_actionable_set_action_name (g_object_get_data (G_OBJECT (box), "rename"), "files.rename");
+    }
+  else
+    {
+      gtk_actionable_set_action_name (g_object_get_data (G_OBJECT (box), "copy"), NULL);
+      gtk_actionable_set_action_name (g_object_get_data (G_OBJECT (box), "rename"), NULL);
+    }
+
+  g_variant_unref (target);
+}
+
+static void
+list_activate_cb (GtkListView *list_view,
+                  guint        position,
+                  KfFilesPage *self)
+{
+  g_autoptr(KfFilesItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), position);
+
+  if (item != NULL && kf_files_item_is_folder (item))
+    kf_files_page_open_folder (self, kf_files_item_get_id (item), kf_files_item_get_name (item));
+}
+
+static void
+search_changed_cb (GtkSearchEntry *entry,
+                   KfFilesPage    *self)
+{
+  kf_files_page_set_search_text (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+/* --- Operations -------------------------------------------------------- */
+
+static KfFilesItem *
+find_item (KfFilesPage *self,
+           const char  *id,
+           guint       *position)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KfFilesItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+
+      if (!kf_files_item_is_folder (item) && g_strcmp0 (kf_files_item_get_id (item), id) == 0)
+        {
+          if (position != NULL)
+            *position = i;
+          return item;
+        }
+    }
+  return NULL;
+}
+
+/* Takes @text; nothing is said once the page is gone. */
+static void
+show_operation_error (KfFilesPage  *self,
+                      const GError *error,
+                      char         *text)
+{
+  if (!kf_pages_error_is_cancelled (error) && !self->disposed)
+    kf_pages_toast (GTK_WIDGET (self), text);
+  g_free (text);
+}
+
+static GtkWidget *
+name_dialog_new (KfFilesPage *self,
+                 const char  *heading,
+                 const char  *body,
+                 const char  *response_id,
+                 const char  *response_label,
+                 const char  *text)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+  GtkWidget *entry = gtk_entry_new ();
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, NULL);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    response_id, response_label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), response_id,
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), response_id);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text != NULL ? text : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Name"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), response_id,
+                                           text != NULL && *text != '\0');
+  g_object_set_data (G_OBJECT (dialog), "kf-response", (gpointer) g_intern_string (response_id));
+  return dialog;
+}
+
+static void
+name_entry_changed_cb (GtkEditable      *entry,
+                       AdwMessageDialog *dialog)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  adw_message_dialog_set_response_enabled (dialog, g_object_get_data (G_OBJECT (dialog), "kf-response"),
+                                           *text != '\0');
+}
+
+static char *
+dup_dialog_name (AdwMessageDialog *dialog)
+{
+  GtkWidget *entry = adw_message_dialog_get_extra_child (dialog);
+
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+}
+
+static void
+folder_created_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CallData) data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder_id = NULL;
+
+  folder_id = kf_client_create_folder_finish (KF_CLIENT (object), result, &error);
+  if (folder_id == NULL)
+    {
+      show_operation_error (data->self, error,
+                            g_strdup_printf (_("Could not create the folder: %s"), kf_pages_error_message (error)));
+      return;
+    }
+
+  if (data->self->disposed)
+    return;
+
+  kf_pages_toast (GTK_WIDGET (data->self), _("Folder created"));
+  /* Only if the user is still looking at the parent. */
+  if (g_strcmp0 (current_id (data->self), data->id) == 0 && !searching (data->self))
+    kf_files_page_reload (data->self);
+}
+
+static void
+new_folder_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        KfFilesPage      *self)
+{
+  g_autofree char *name = NULL;
+
+  if (g_strcmp0 (response, "create") != 0 || self->client == NULL)
+    return;
+
+  name = dup_dialog_name (dialog);
+  if (*name == '\0')
+    return;
+
+  kf_client_create_folder_async (self->client, current_id (self), name, self->op_cancellable,
+                                 folder_created_cb,
+                                 call_data_new (self, self->op_cancellable, current_id (self), name));
+}
+
+static void
+new_folder_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  KfFilesPage *self = KF_FILES_PAGE (widget);
+  GtkWidget *dialog;
+  g_autofree char *body = NULL;
+
+  body = g_strdup_printf (_("The folder is created in “%s”."),
+                          g_array_index (self->path, PathPart, self->path->len - 1).name);
+  dialog = name_dialog_new (self, _("New Folder"), body, "create", _("C_reate"), NULL);
+  g_signal_connect (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog)), "changed",
+                    G_CALLBACK (name_entry_changed_cb), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (new_folder_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+file_renamed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CallData) data = user_data;
+  KfFilesPage *self = data->self;
+  g_autoptr(GError) error = NULL;
+  KfFilesItem *item;
+  guint position;
+
+  if (!kf_client_rename_file_finish (KF_CLIENT (object), result, &error))
+    {
+      show_operation_error (self, error,
+                            g_strdup_printf (_("Could not rename the file: %s"), kf_pages_error_message (error)));
+      return;
+    }
+
+  if (self->disposed)
+    return;
+
+  item = find_item (self, data->id, &position);
+  if (item != NULL)
+    {
+      g_autoptr(KfFilesItem) keep = g_object_ref (item);
+
+      kf_files_item_set_name (keep, data->name);
+      /* Rebinds the row so it shows the new name. */
+      g_list_store_splice (self->items, position, 1, (gpointer *) &keep, 1);
+    }
+  kf_pages_toast (GTK_WIDGET (self), _("File renamed"));
+}
+
+static void
+rename_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    KfFilesPage      *self)
+{
+  const char *code = g_object_get_data (G_OBJECT (dialog), "kf-code");
+  g_autofree char *name = NULL;
+
+  if (g_strcmp0 (response, "rename") != 0 || self->client == NULL)
+    return;
+
+  name = dup_dialog_name (dialog);
+  if (*name == '\0')
+    return;
+
+  kf_client_rename_file_async (self->client, code, name, self->op_cancellable, file_renamed_cb,
+                               call_data_new (self, self->op_cancellable, code, name));
+}
+
+static gboolean
+select_basename_cb (gpointer user_data)
+{
+  GtkEditable *entry = user_data;
+  const char *text = gtk_editable_get_text (entry);
+  const char *dot = strrchr (text, '.');
+
+  /* Like a file manager: the name without its extension is selected. */
+  if (dot != NULL && dot != text)
+    gtk_editable_select_region (entry, 0, g_utf8_pointer_to_offset (text, dot));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+rename_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KfFilesPage *self = KF_FILES_PAGE (widget);
+  const char *code = g_variant_get_string (parameter, NULL);
+  KfFilesItem *item = find_item (self, code, NULL);
+  GtkWidget *dialog;
+  GtkWidget *entry;
+
+  dialog = name_dialog_new (self, _("Rename File"), _("The file keeps its link."),
+                            "rename", _("_Rename"),
+                            item != NULL ? kf_files_item_get_name (item) : NULL);
+  g_object_set_data_full (G_OBJECT (dialog), "kf-code", g_strdup (code), g_free);
+  entry = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
+  g_signal_connect (entry, "changed", G_CALLBACK (name_entry_changed_cb), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (rename_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, select_basename_cb, g_object_ref (entry), g_object_unref);
+}
+
+static void
+copy_link_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KfFilesPage *self = KF_FILES_PAGE (widget);
+  const char *code = g_variant_get_string (parameter, NULL);
+  KfFilesItem *item = find_item (self, code, NULL);
+  g_autofree char *url = NULL;
+
+  if (item != NULL && kf_files_item_get_url (item) != NULL)
+    url = g_strdup (kf_files_item_get_url (item));
+  else if (self->client != NULL)
+    url = kf_client_build_file_url (self->client, code);
+
+  if (url != NULL)
+    kf_pages_copy_text (widget, url, _("Link copied"));
+}
+
+static void
+direct_link_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CallData) data = user_data;
+  KfFilesPage *self = data->self;
+  g_autoptr(KfDirectLink) link = NULL;
+  g_autoptr(GError) error = NULL;
+
+  link = kf_client_get_direct_link_finish (KF_CLIENT (object), result, &error);
+  if (link == NULL)
+    {
+      show_operation_error (self, error,
+                            g_strdup_printf (_("Could not get the direct link: %s"), kf_pages_error_message (error)));
+      return;
+    }
+
+  if (self->disposed)
+    return;
+
+  if (g_strcmp0 (data->name, "open") == 0)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+      gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, link->url, GDK_CURRENT_TIME);
+    }
+  else
+    {
+      kf_pages_copy_text (GTK_WIDGET (self), link->url, _("Direct link copied"));
+    }
+}
+
+static void
+direct_link_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  KfFilesPage *self = KF_FILES_PAGE (widget);
+  const char *code = g_variant_get_string (parameter, NULL);
+  gboolean open = g_str_equal (action_name, "files.open-direct-link");
+
+  if (self->client == NULL)
+    return;
+
+  kf_client_get_direct_link_async (self->client, code, self->op_cancellable, direct_link_cb,
+                                   call_data_new (self, self->op_cancellable, code,
+                                                  open ? "open" : "copy"));
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  kf_files_page_reload (KF_FILES_PAGE (widget));
+}
+
+static void
+up_action (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  KfFilesPage *self = KF_FILES_PAGE (widget);
+
+  if (self->path->len <= 1)
+    return;
+
+  g_array_set_size (self->path, self->path->len - 1);
+  kf_files_page_reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_FOLDER_ID]);
+}
+
+/* --- GObject ----------------------------------------------------------- */
+
+static void
+kf_files_page_map (GtkWidget *widget)
+{
+  KfFilesPage *self = KF_FILES_PAGE (widget);
+
+  GTK_WIDGET_CLASS (kf_files_page_parent_class)->map (widget);
+
+  if (!self->loaded_once && self->client != NULL)
+    kf_files_page_reload (self);
+}
+
+static void
+kf_files_page_dispose (GObject *object)
+{
+  KfFilesPage *self = KF_FILES_PAGE (object);
+
+  self->disposed = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->op_cancellable);
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (kf_files_page_parent_class)->dispose (object);
+}
+
+static void
+kf_files_page_finalize (GObject *object)
+{
+  KfFilesPage *self = KF_FILES_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->op_cancellable);
+  g_clear_object (&self->items);
+  g_clear_pointer (&self->path, g_array_unref);
+  g_clear_error (&self->error);
+  g_free (self->search);
+
+  G_OBJECT_CLASS (kf_files_page_parent_class)->finalize (object);
+}
+
+static void
+kf_files_page_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  KfFilesPage *self = KF_FILES_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    case PROP_CURRENT_FOLDER_ID:
+      g_value_set_string (value, current_id (self));
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading || self->loading_more);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kf_files_page_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  KfFilesPage *self = KF_FILES_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      kf_files_page_set_client (self, g_value_get_object (value));
+      break;
+    case PROP_CURRENT_FOLDER_ID:
+      kf_files_page_set_current_folder_id (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kf_files_page_class_init (KfFilesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kf_files_page_dispose;
+  object_class->finalize = kf_files_page_finalize;
+  object_class->get_property = kf_files_page_get_property;
+  object_class->set_property = kf_files_page_set_property;
+
+  widget_class->map = kf_files_page_map;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, KF_TYPE_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CURRENT_FOLDER_ID] =
+    g_param_spec_string ("current-folder-id", NULL, NULL, ROOT_ID,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  kf_pages_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/com/kenfiles/Desktop/pages/kf-files-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KfFilesPage, path_label);
+  gtk_widget_class_bind_template_child (widget_class, KfFilesPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, KfFilesPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, KfFilesPage, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KfFilesPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, KfFilesPage, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, KfFilesPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, KfFilesPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, KfFilesPage, more_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KfFilesPage, more_spinner);
+  gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "files.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "files.up", NULL, up_action);
+  gtk_widget_class_install_action (widget_class, "files.new-folder", NULL, new_folder_action);
+  gtk_widget_class_install_action (widget_class, "files.rename", "s", rename_action);
+  gtk_widget_class_install_action (widget_class, "files.copy-link", "s", copy_link_action);
+  gtk_widget_class_install_action (widget_class, "files.copy-direct-link", "s", direct_link_action);
+  gtk_widget_class_install_action (widget_class, "files.open-direct-link", "s", direct_link_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "files.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "files.up", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, GDK_ALT_MASK, "files.up", NULL);
+}
+
+static void
+kf_files_page_init (KfFilesPage *self)
+{
+  GtkListItemFactory *factory;
+  GtkNoSelection *selection;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->items = g_list_store_new (KF_TYPE_FILES_ITEM);
+  self->path = g_array_new (FALSE, TRUE, sizeof (PathPart));
+  g_array_set_clear_func (self->path, path_part_clear);
+  path_push (self, ROOT_ID, _("All Files"));
+  self->op_cancellable = g_cancellable_new ();
+  self->total = -1;
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->items)));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  g_object_unref (selection);
+
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
+                           G_CALLBACK (adjustment_changed_cb), self, 0);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
+                           G_CALLBACK (adjustment_changed_cb), self, 0);
+
+  update_view (self);
+}
+
+GtkWidget *
+kf_files_page_new (KfClient *client)
+{
+  return g_object_new (KF_TYPE_FILES_PAGE, "client", client, NULL);
+}
+
+KfClient *
+kf_files_page_get_client (KfFilesPage *self)
+{
+  g_return_val_if_fail (KF_IS_FILES_PAGE (self), NULL);
+
+  return self->client;
+}
+
+void
+kf_files_page_set_client (KfFilesPage *self,
+                          KfClient    *client)
+{
+  g_return_if_fail (KF_IS_FILES_PAGE (self));
+  g_return_if_fail (client == NULL || KF_IS_CLIENT (client));
+
+  if (!g_set_object (&self->client, client))
+    return;
+
+  g_array_set_size (self->path, 1);
+  self->loaded_once = FALSE;
+  if (client == NULL || gtk_widget_get_mapped (GTK_WIDGET (self)))
+    kf_files_page_reload (self);
+  else
+    update_view (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_FOLDER_ID]);
+}
+
+const char *
+kf_files_page_get_current_folder_id (KfFilesPage *self)
+{
+  g_return_val_if_fail (KF_IS_FILES_PAGE (self), NULL);
+
+  return current_id (self);
+}
+
+void
+kf_files_page_set_current_folder_id (KfFilesPage *self,
+                                     const char  *folder_id)
+{
+  g_return_if_fail (KF_IS_FILES_PAGE (self));
+
+  if (folder_id == NULL || *folder_id == '\0')
+    folder_id = ROOT_ID;
+
+  if (g_strcmp0 (folder_id, current_id (self)) == 0)
+    return;
+
+  /* Only the ID is known: the path shows it under the root. */
+  g_array_set_size (self->path, 1);
+  if (g_strcmp0 (folder_id, ROOT_ID) != 0)
+    {
+      /* TRANSLATORS: a folder whose name is not known, %s is its ID */
+      g_autofree char *name = g_strdup_printf (_("Folder %s"), folder_id);
+      path_push (self, folder_id, name);
+    }
+
+  if (self->loaded_once || gtk_widget_get_mapped (GTK_WIDGET (self)))
+    kf_files_page_reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_FOLDER_ID]);
+}
+
+void
+kf_files_page_open_folder (KfFilesPage *self,
+                           const char  *folder_id,
+                           const char  *name)
+{
+  g_return_if_fail (KF_IS_FILES_PAGE (self));
+  g_return_if_fail (folder_id != NULL);
+
+  if (searching (self))
+    {
+      /* Leaving the search: the folder opens from the root. */
+      g_clear_pointer (&self->search, g_free);
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      g_array_set_size (self->path, 1);
+    }
+
+  path_push (self, folder_id, name != NULL ? name : folder_id);
+  kf_files_page_reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_FOLDER_ID]);
+}
+
+void
+kf_files_page_set_search_text (KfFilesPage *self,
+                               const char  *text)
+{
+  g_autofree char *stripped = NULL;
+
+  g_return_if_fail (KF_IS_FILES_PAGE (self));
+
+  stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+  if (g_strcmp0 (stripped, self->search != NULL ? self->search : "") == 0)
+    return;
+
+  g_free (self->search);
+  self->search = g_steal_pointer (&stripped);
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text != NULL ? text : "");
+  kf_files_page_reload (self);
+}
+
+gboolean
+kf_files_page_get_loading (KfFilesPage *self)
+{
+  g_return_val_if_fail (KF_IS_FILES_PAGE (self), FALSE);
+
+  return self->loading || self->loading_more;
+}
+
+GListModel *
+kf_files_page_get_items (KfFilesPage *self)
+{
+  g_return_val_if_fail (KF_IS_FILES_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->items);
+}
+
+gboolean
+kf_files_page_get_has_more (KfFilesPage *self)
+{
+  g_return_val_if_fail (KF_IS_FILES_PAGE (self), FALSE);
+
+  return self->has_more;
+}
+
+void
+kf_files_page_load_more (KfFilesPage *self)
+{
+  g_return_if_fail (KF_IS_FILES_PAGE (self));
+
+  if (!self->loading)
+    load_next_page (self);
+}

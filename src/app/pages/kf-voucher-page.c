@@ -1,0 +1,1118 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "kf-keyring.h"
+#include "kf-ledger.h"
+#include "kf-pages-util.h"
+#include "kf-voucher-page.h"
+
+struct _KfVoucherPage
+{
+  AdwBin               parent_instance;
+
+  KfClient            *client;
+  char                *ledger_path;
+  char                *plan;
+  GCancellable        *cancellable;        /* page lifetime: purchase, keyring, ledger */
+  GCancellable        *balance_cancellable;
+  GtkWidget           *confirm_dialog;     /* weak */
+  GPtrArray           *ledger;             /* KfVoucherEntry*, as loaded */
+  char                *last_code;
+  char                *session_reseller_key; /* only when there is no keyring */
+  gboolean             busy;
+  gboolean             balance_loading;
+  gboolean             loaded_once;
+  gboolean             disposed;
+  guint                ledger_generation;
+  GHashTable          *plan_buttons;       /* plan ID -> GtkToggleButton */
+
+  AdwPreferencesGroup *plans_group;
+  GtkRevealer         *result_revealer;
+  GtkLabel            *code_label;
+  GtkLabel            *result_plan_label;
+  GtkRevealer         *uncertain_revealer;
+  GtkRevealer         *error_revealer;
+  GtkLabel            *error_label;
+  GtkLabel            *balance_label;
+  GtkStack            *balance_stack;
+  GtkSpinner          *balance_spinner;
+  GtkSpinner          *create_spinner;
+  GtkLabel            *create_label;
+  AdwEntryRow         *reseller_entry;
+  AdwActionRow        *reseller_saved_row;
+  GtkListBox          *ledger_list;
+};
+
+G_DEFINE_FINAL_TYPE (KfVoucherPage, kf_voucher_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_LEDGER_PATH,
+  PROP_PLAN,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void load_ledger (KfVoucherPage *self);
+
+static gboolean
+set_str (char       **dest,
+         const char  *value)
+{
+  if (g_strcmp0 (*dest, value) == 0)
+    return FALSE;
+
+  g_free (*dest);
+  *dest = g_strdup (value);
+  return TRUE;
+}
+static void refresh_balance (KfVoucherPage *self);
+
+/* A purchase in flight: what was asked for, and the page kept alive. */
+typedef struct {
+  KfVoucherPage *self;
+  char          *plan;
+  char          *code;
+} Purchase;
+
+static void
+purchase_free (Purchase *purchase)
+{
+  g_object_unref (purchase->self);
+  g_free (purchase->plan);
+  g_free (purchase->code);
+  g_free (purchase);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Purchase, purchase_free)
+
+static void
+update_actions (KfVoucherPage *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  gtk_widget_action_set_enabled (widget, "voucher.create",
+                                 self->client != NULL && !self->busy && self->plan != NULL);
+  gtk_widget_action_set_enabled (widget, "voucher.refresh", self->client != NULL);
+  gtk_widget_action_set_enabled (widget, "voucher.export",
+                                 self->ledger != NULL && self->ledger->len > 0);
+  gtk_widget_action_set_enabled (widget, "voucher.copy-code", self->last_code != NULL);
+}
+
+static void
+set_busy (KfVoucherPage *self,
+          gboolean       busy)
+{
+  if (self->busy == busy)
+    return;
+
+  self->busy = busy;
+  gtk_widget_set_visible (GTK_WIDGET (self->create_spinner), busy);
+  gtk_spinner_set_spinning (self->create_spinner, busy);
+  gtk_label_set_text_with_mnemonic (self->create_label,
+                                    busy ? _("Creating Voucher…") : _("C_reate Voucher…"));
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* Hidden messages take no room, not even the box's spacing. */
+static void
+reveal (GtkRevealer *revealer,
+        gboolean     shown)
+{
+  gtk_widget_set_visible (GTK_WIDGET (revealer), shown);
+  gtk_revealer_set_reveal_child (revealer, shown);
+}
+
+static void
+hide_messages (KfVoucherPage *self)
+{
+  reveal (self->result_revealer, FALSE);
+  reveal (self->uncertain_revealer, FALSE);
+  reveal (self->error_revealer, FALSE);
+}
+
+static void
+show_error (KfVoucherPage *self,
+            const char    *text)
+{
+  gtk_label_set_text (self->error_label, text);
+  reveal (self->error_revealer, TRUE);
+}
+
+/* --- Balance --------------------------------------------------------- */
+
+static void
+set_balance_loading (KfVoucherPage *self,
+                     gboolean       loading)
+{
+  self->balance_loading = loading;
+  gtk_spinner_set_spinning (self->balance_spinner, loading);
+  gtk_stack_set_visible_child_name (self->balance_stack, loading ? "spinner" : "button");
+}
+
+static void
+balance_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KfVoucherPage) self = user_data;
+  g_autoptr(KfAccountInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = kf_client_get_account_info_finish (KF_CLIENT (object), result, &error);
+  if (self->disposed || kf_pages_error_is_cancelled (error))
+    return;
+
+  set_balance_loading (self, FALSE);
+
+  if (info == NULL)
+    {
+      /* The last known balance would mislead right after a purchase. */
+      gtk_label_set_text (self->balance_label, _("Unknown"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->balance_label),
+                                   kf_pages_error_message (error));
+      return;
+    }
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->balance_label), NULL);
+  {
+    g_autofree char *money = kf_pages_format_money (info->balance);
+    gtk_label_set_text (self->balance_label, money);
+  }
+}
+
+static void
+refresh_balance (KfVoucherPage *self)
+{
+  g_cancellable_cancel (self->balance_cancellable);
+  g_clear_object (&self->balance_cancellable);
+
+  if (self->client == NULL)
+    return;
+
+  self->balance_cancellable = g_cancellable_new ();
+  set_balance_loading (self, TRUE);
+  kf_client_get_account_info_async (self->client, self->balance_cancellable,
+                                    balance_cb, g_object_ref (self));
+}
+
+/* --- Ledger list ------------------------------------------------------ */
+
+static void
+set_given_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(KfVoucherPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kf_ledger_set_given_finish (result, &error))
+    {
+      g_autofree char *text = NULL;
+
+      if (self->disposed)
+        return;
+      text = g_strdup_printf (_("Could not update the list: %s"), error->message);
+      kf_pages_toast (GTK_WIDGET (self), text);
+    }
+
+  if (!self->disposed)
+    load_ledger (self);
+}
+
+static void
+given_toggled_cb (GtkCheckButton *check,
+                  KfVoucherPage  *self)
+{
+  const char *code = g_object_get_data (G_OBJECT (check), "kf-code");
+
+  kf_ledger_set_given_async (self->ledger_path, code, gtk_check_button_get_active (check),
+                             self->cancellable, set_given_cb, g_object_ref (self));
+}
+
+static void
+copy_entry_cb (GtkButton     *button,
+               KfVoucherPage *self)
+{
+  const char *code = g_object_get_data (G_OBJECT (button), "kf-code");
+
+  kf_pages_copy_text (GTK_WIDGET (self), code, _("Voucher code copied"));
+}
+
+static GtkWidget *
+create_ledger_row (KfVoucherPage        *self,
+                   const KfVoucherEntry *entry)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *code = gtk_label_new (entry->code);
+  GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  GtkWidget *given = gtk_check_button_new_with_mnemonic (_("_Given"));
+  g_autofree char *plan = kf_pages_plan_dup_name (entry->plan != NULL ? entry->plan : "");
+  g_autofree char *date = kf_pages_format_date (entry->created, TRUE);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), plan);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), date);
+
+  gtk_label_set_use_markup (GTK_LABEL (code), FALSE);
+  gtk_label_set_selectable (GTK_LABEL (code), TRUE);
+  gtk_widget_add_css_class (code, "monospace");
+  if (entry->given)
+    gtk_widget_add_css_class (code, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), code);
+
+  gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (copy, "flat");
+  gtk_widget_set_tooltip_text (copy, _("Copy Code"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (copy),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy code"), -1);
+  g_object_set_data_full (G_OBJECT (copy), "kf-code", g_strdup (entry->code), g_free);
+  g_signal_connect (copy, "clicked", G_CALLBACK (copy_entry_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy);
+
+  gtk_widget_set_valign (given, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (given, _("Mark as given to someone"));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (given), entry->given);
+  g_object_set_data_full (G_OBJECT (given), "kf-code", g_strdup (entry->code), g_free);
+  g_signal_connect (given, "toggled", G_CALLBACK (given_toggled_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), given);
+
+  return row;
+}
+
+static void
+show_ledger (KfVoucherPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->ledger_list))) != NULL)
+    gtk_list_box_remove (self->ledger_list, child);
+
+  /* Newest first: the code just bought is at the top. */
+  for (guint i = self->ledger != NULL ? self->ledger->len : 0; i > 0; i--)
+    gtk_list_box_append (self->ledger_list,
+                         create_ledger_row (self, g_ptr_array_index (self->ledger, i - 1)));
+
+  update_actions (self);
+}
+
+typedef struct {
+  KfVoucherPage *self;
+  guint          generation;
+} LoadData;
+
+static void
+ledger_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  LoadData *data = user_data;
+  g_autoptr(KfVoucherPage) self = data->self;
+  guint generation = data->generation;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (data);
+  entries = kf_ledger_load_finish (result, &error);
+  /* Only the answer of the latest load is shown. */
+  if (self->disposed || generation != self->ledger_generation)
+    return;
+
+  if (entries == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not read the list of vouchers: %s"),
+                                               error->message);
+      show_error (self, text);
+      return;
+    }
+
+  g_clear_pointer (&self->ledger, g_ptr_array_unref);
+  self->ledger = g_steal_pointer (&entries);
+  show_ledger (self);
+}
+
+static void
+load_ledger (KfVoucherPage *self)
+{
+  LoadData *data = g_new0 (LoadData, 1);
+
+  data->self = g_object_ref (self);
+  data->generation = ++self->ledger_generation;
+  kf_ledger_load_async (self->ledger_path, self->cancellable, ledger_loaded_cb, data);
+}
+
+/* --- Purchase ----------------------------------------------------------- */
+
+static void
+ledger_appended_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Purchase) purchase = user_data;
+  KfVoucherPage *self = purchase->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plan_name = kf_pages_plan_dup_name (purchase->plan);
+  gboolean saved = kf_ledger_append_finish (result, &error);
+
+  if (self->disposed)
+    return;
+
+  g_free (self->last_code);
+  self->last_code = g_strdup (purchase->code);
+
+  gtk_label_set_text (self->code_label, purchase->code);
+  gtk_label_set_text (self->result_plan_label, plan_name);
+
+  if (!saved)
+    {
+      /* The code exists and is paid for: show it whatever happens, and say
+       * plainly that it is not in the list, so the user writes it down. */
+      g_autofree char *text =
+        g_strdup_printf (_("The voucher was created but could not be saved to the list (%s). "
+                           "Copy the code now and keep it somewhere safe."),
+                         error->message);
+      show_error (self, text);
+    }
+
+  reveal (self->result_revealer, TRUE);
+  set_busy (self, FALSE);
+  load_ledger (self);
+  refresh_balance (self);
+}
+
+static void
+voucher_created_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Purchase) purchase = user_data;
+  KfVoucherPage *self = purchase->self;
+  g_autoptr(GError) error = NULL;
+
+  purchase->code = kf_client_create_voucher_finish (KF_CLIENT (object), result, &error);
+
+  if (purchase->code == NULL)
+    {
+      if (self->disposed)
+        return;
+
+      set_busy (self, FALSE);
+
+      if (g_error_matches (error, KF_ERROR, KF_ERROR_UNCERTAIN) ||
+          g_error_matches (error, KF_ERROR, KF_ERROR_TIMED_OUT))
+        reveal (self->uncertain_revealer, TRUE);
+      else if (g_error_matches (error, KF_ERROR, KF_ERROR_REFUSED))
+        {
+          g_autofree char *text = g_strdup_printf (_("The server refused to create the voucher: %s"),
+                                                   error->message);
+          show_error (self, text);
+        }
+      else if (!kf_pages_error_is_cancelled (error))
+        show_error (self, kf_pages_error_message (error));
+
+      refresh_balance (self);
+      return;
+    }
+
+  /* On disk before it is on screen: a crash from here on still keeps it.
+   * Not cancellable: a paid code must be written even if the page goes away. */
+  {
+    Purchase *owned = g_steal_pointer (&purchase);
+
+    kf_ledger_append_async (self->ledger_path, owned->plan, owned->code, NULL,
+                            ledger_appended_cb, owned);
+  }
+}
+
+static void
+start_create (Purchase   *purchase,
+              const char *reseller_key)
+{
+  KfVoucherPage *self = purchase->self;
+
+  kf_client_create_voucher_async (self->client, purchase->plan,
+                                  reseller_key != NULL && *reseller_key != '\0' ? reseller_key : NULL,
+                                  NULL, voucher_created_cb, purchase);
+}
+
+static void
+reseller_key_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(Purchase) purchase = user_data;
+  g_autoptr(GError) error = NULL;
+  char *key;
+
+  key = kf_keyring_lookup_finish (result, &error);
+  if (purchase->self->disposed || kf_pages_error_is_cancelled (error))
+    {
+      kf_keyring_free_secret (key);
+      return;
+    }
+
+  if (key == NULL && error != NULL &&
+      !g_error_matches (error, KF_STORE_ERROR, KF_STORE_ERROR_NO_KEYRING))
+    {
+      /* A saved reseller key we cannot read must not silently become the
+       * account key: stop before anything is bought. */
+      g_autofree char *text = g_strdup_printf (_("Could not read the reseller key: %s"),
+                                               error->message);
+
+      set_busy (purchase->self, FALSE);
+      show_error (purchase->self, text);
+      return;
+    }
+
+  if (error != NULL)
+    g_debug ("No keyring, using the account key: %s", error->message);
+
+  start_create (g_steal_pointer (&purchase), key);
+  kf_keyring_free_secret (key);
+}
+
+/* The only way to buy: one call per confirmation, never while one runs. */
+static void
+purchase (KfVoucherPage *self)
+{
+  Purchase *data;
+
+  if (self->busy || self->client == NULL || self->plan == NULL)
+    return;
+
+  set_busy (self, TRUE);
+  hide_messages (self);
+
+  data = g_new0 (Purchase, 1);
+  data->self = g_object_ref (self);
+  data->plan = g_strdup (self->plan);
+
+  if (self->session_reseller_key != NULL)
+    {
+      start_create (data, self->session_reseller_key);
+      return;
+    }
+
+  kf_keyring_lookup_async (KF_SECRET_RESELLER_KEY, self->cancellable, reseller_key_cb, data);
+}
+
+static void
+confirm_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     KfVoucherPage    *self)
+{
+  const char *plan = g_object_get_data (G_OBJECT (dialog), "kf-plan");
+
+  if (self->confirm_dialog == GTK_WIDGET (dialog))
+    g_clear_weak_pointer (&self->confirm_dialog);
+
+  /* A second response of the same dialog (double click) buys nothing more. */
+  if (g_object_get_data (G_OBJECT (dialog), "kf-answered") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (dialog), "kf-answered", GINT_TO_POINTER (TRUE));
+
+  if (g_strcmp0 (response, "create") != 0)
+    return;
+
+  /* Buy what the dialog named, even if the selection changed meanwhile. */
+  if (g_strcmp0 (plan, self->plan) != 0)
+    kf_voucher_page_set_plan (self, plan);
+
+  purchase (self);
+}
+
+static void
+create_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KfVoucherPage *self = KF_VOUCHER_PAGE (widget);
+  g_autofree char *plan_name = NULL;
+  g_autofree char *balance = NULL;
+  GtkRoot *root;
+  GtkWidget *dialog;
+
+  if (self->busy || self->confirm_dialog != NULL || self->client == NULL || self->plan == NULL)
+    return;
+
+  plan_name = kf_pages_plan_dup_name (self->plan);
+  root = gtk_widget_get_root (widget);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Create Voucher?"), NULL);
+  balance = g_strdup (gtk_label_get_text (self->balance_label));
+  if (g_str_has_prefix (balance, "$"))
+    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                    _("A “%s” voucher will be created. Its price will be "
+                                      "charged to your account balance (now %s)."),
+                                    plan_name, balance);
+  else
+    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                    _("A “%s” voucher will be created. Its price will be "
+                                      "charged to your account balance."),
+                                    plan_name);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "create", _("C_reate and Charge"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "create",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "kf-plan", g_strdup (self->plan), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, 0);
+
+  g_set_weak_pointer (&self->confirm_dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  kf_voucher_page_refresh (KF_VOUCHER_PAGE (widget));
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KfVoucherPage *self = KF_VOUCHER_PAGE (widget);
+  g_autofree char *csv = NULL;
+
+  if (self->ledger == NULL)
+    return;
+
+  csv = kf_ledger_to_csv (self->ledger);
+  /* TRANSLATORS: suggested file name */
+  kf_pages_save_text (widget, _("Export Vouchers"), _("kenfiles-vouchers.csv"), csv);
+}
+
+static void
+copy_code_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KfVoucherPage *self = KF_VOUCHER_PAGE (widget);
+
+  if (self->last_code != NULL)
+    kf_pages_copy_text (widget, self->last_code, _("Voucher code copied"));
+}
+
+/* --- Reseller key ------------------------------------------------------ */
+
+static void
+show_reseller_saved (KfVoucherPage *self,
+                     gboolean       saved,
+                     gboolean       session_only)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->reseller_saved_row), saved);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->reseller_saved_row),
+                                 session_only
+                                   ? _("A reseller key is kept for this session (no keyring)")
+                                   : _("A reseller key is saved in the keyring"));
+}
+
+static void
+reseller_lookup_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(KfVoucherPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *key = kf_keyring_lookup_finish (result, &error);
+
+  if (self->disposed)
+    {
+      kf_keyring_free_secret (key);
+      return;
+    }
+
+  if (error != NULL)
+    {
+      if (!kf_pages_error_is_cancelled (error))
+        g_debug ("Reseller key lookup: %s", error->message);
+      return;
+    }
+
+  show_reseller_saved (self, key != NULL, FALSE);
+  kf_keyring_free_secret (key);
+}
+
+typedef struct {
+  KfVoucherPage *self;
+  char          *key;
+} StoreData;
+
+static void
+reseller_stored_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  StoreData *data = user_data;
+  KfVoucherPage *self = data->self;
+  g_autoptr(GError) error = NULL;
+  gboolean stored = kf_keyring_store_finish (result, &error);
+
+  if (self->disposed)
+    ;
+  else if (stored)
+    {
+      show_reseller_saved (self, TRUE, FALSE);
+      kf_pages_toast (GTK_WIDGET (self), _("Reseller key saved"));
+    }
+  else if (g_error_matches (error, KF_STORE_ERROR, KF_STORE_ERROR_NO_KEYRING))
+    {
+      g_clear_pointer (&self->session_reseller_key, kf_keyring_free_secret);
+      self->session_reseller_key = g_steal_pointer (&data->key);
+      show_reseller_saved (self, TRUE, TRUE);
+    }
+  else if (!kf_pages_error_is_cancelled (error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not save the reseller key: %s"),
+                                               error->message);
+      show_error (self, text);
+    }
+
+  kf_keyring_free_secret (data->key);
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+static void
+reseller_apply_cb (AdwEntryRow   *row,
+                   KfVoucherPage *self)
+{
+  g_autofree char *key = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  StoreData *data;
+
+  /* Clear the entry at once so the key does not linger on screen. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+
+  if (*key == '\0')
+    return;
+
+  data = g_new0 (StoreData, 1);
+  data->self = g_object_ref (self);
+  data->key = g_steal_pointer (&key);
+  kf_keyring_store_async (KF_SECRET_RESELLER_KEY, data->key, self->cancellable,
+                          reseller_stored_cb, data);
+}
+
+static void
+reseller_cleared_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(KfVoucherPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  gboolean cleared = kf_keyring_clear_finish (result, &error);
+
+  if (self->disposed)
+    return;
+
+  if (cleared ||
+      g_error_matches (error, KF_STORE_ERROR, KF_STORE_ERROR_NO_KEYRING))
+    {
+      show_reseller_saved (self, FALSE, FALSE);
+      kf_pages_toast (GTK_WIDGET (self), _("Reseller key removed"));
+    }
+  else if (!kf_pages_error_is_cancelled (error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not remove the reseller key: %s"),
+                                               error->message);
+      show_error (self, text);
+    }
+}
+
+static void
+forget_reseller_key_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  KfVoucherPage *self = KF_VOUCHER_PAGE (widget);
+
+  g_clear_pointer (&self->session_reseller_key, kf_keyring_free_secret);
+  kf_keyring_clear_async (KF_SECRET_RESELLER_KEY, self->cancellable,
+                          reseller_cleared_cb, g_object_ref (self));
+}
+
+/* --- Plans ------------------------------------------------------------- */
+
+static void
+plan_toggled_cb (GtkToggleButton *button,
+                 KfVoucherPage   *self)
+{
+  if (gtk_toggle_button_get_active (button))
+    kf_voucher_page_set_plan (self, g_object_get_data (G_OBJECT (button), "kf-plan"));
+}
+
+static const char *
+group_title (const char *group)
+{
+  if (g_strcmp0 (group, "premium-pro") == 0)
+    return _("Premium Pro");
+  if (g_strcmp0 (group, "premium-traffic") == 0)
+    return _("Premium Traffic");
+  return _("Premium");
+}
+
+static void
+build_plan_rows (KfVoucherPage *self)
+{
+  GtkToggleButton *first = NULL;
+  GtkWidget *row = NULL;
+  GtkWidget *box = NULL;
+  const char *current_group = NULL;
+  const KfPlan *plans;
+  guint n_plans = 0;
+
+  plans = kf_plans_get (&n_plans);
+
+  for (guint i = 0; i < n_plans; i++)
+    {
+      const KfPlan *plan = &plans[i];
+      GtkWidget *button;
+      g_autofree char *label = NULL;
+      g_autofree char *name = kf_pages_plan_dup_name (plan->id);
+
+      if (row == NULL || g_strcmp0 (current_group, plan->group) != 0)
+        {
+          current_group = plan->group;
+          row = adw_action_row_new ();
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), group_title (plan->group));
+          if (g_strcmp0 (plan->group, "premium-traffic") == 0)
+            adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Download traffic"));
+          else if (g_strcmp0 (plan->group, "premium-pro") == 0)
+            adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Premium with more features"));
+          box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+          gtk_widget_add_css_class (box, "linked");
+          gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
+          adw_preferences_group_add (self->plans_group, row);
+        }
+
+      if (g_strcmp0 (plan->group, "premium-traffic") == 0)
+        /* TRANSLATORS: a plan's amount of traffic on its button */
+        label = g_strdup_printf (_("%u GB"), plan->amount);
+      else
+        /* TRANSLATORS: a plan's number of days on its button */
+        label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Day", "%u Days", plan->amount),
+                                 plan->amount);
+
+      button = gtk_toggle_button_new_with_label (label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      g_object_set_data_full (G_OBJECT (button), "kf-plan", g_strdup (plan->id), g_free);
+      if (first == NULL)
+        first = GTK_TOGGLE_BUTTON (button);
+      else
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), first);
+      g_signal_connect (button, "toggled", G_CALLBACK (plan_toggled_cb), self);
+      g_hash_table_insert (self->plan_buttons, g_strdup (plan->id), button);
+      gtk_box_append (GTK_BOX (box), button);
+    }
+}
+
+/* --- GObject ----------------------------------------------------------- */
+
+static void
+kf_voucher_page_map (GtkWidget *widget)
+{
+  KfVoucherPage *self = KF_VOUCHER_PAGE (widget);
+
+  GTK_WIDGET_CLASS (kf_voucher_page_parent_class)->map (widget);
+
+  if (!self->loaded_once)
+    {
+      self->loaded_once = TRUE;
+      kf_voucher_page_refresh (self);
+      kf_keyring_lookup_async (KF_SECRET_RESELLER_KEY, self->cancellable,
+                               reseller_lookup_cb, g_object_ref (self));
+    }
+}
+
+static void
+kf_voucher_page_dispose (GObject *object)
+{
+  KfVoucherPage *self = KF_VOUCHER_PAGE (object);
+
+  self->disposed = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->balance_cancellable);
+  g_clear_object (&self->balance_cancellable);
+  if (self->confirm_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->confirm_dialog));
+  g_clear_weak_pointer (&self->confirm_dialog);
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (kf_voucher_page_parent_class)->dispose (object);
+}
+
+static void
+kf_voucher_page_finalize (GObject *object)
+{
+  KfVoucherPage *self = KF_VOUCHER_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->ledger, g_ptr_array_unref);
+  g_clear_pointer (&self->plan_buttons, g_hash_table_unref);
+  g_clear_pointer (&self->session_reseller_key, kf_keyring_free_secret);
+  g_free (self->ledger_path);
+  g_free (self->plan);
+  g_free (self->last_code);
+
+  G_OBJECT_CLASS (kf_voucher_page_parent_class)->finalize (object);
+}
+
+static void
+kf_voucher_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  KfVoucherPage *self = KF_VOUCHER_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    case PROP_LEDGER_PATH:
+      g_value_set_string (value, self->ledger_path);
+      break;
+    case PROP_PLAN:
+      g_value_set_string (value, self->plan);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kf_voucher_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  KfVoucherPage *self = KF_VOUCHER_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      kf_voucher_page_set_client (self, g_value_get_object (value));
+      break;
+    case PROP_LEDGER_PATH:
+      kf_voucher_page_set_ledger_path (self, g_value_get_string (value));
+      break;
+    case PROP_PLAN:
+      kf_voucher_page_set_plan (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kf_voucher_page_class_init (KfVoucherPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kf_voucher_page_dispose;
+  object_class->finalize = kf_voucher_page_finalize;
+  object_class->get_property = kf_voucher_page_get_property;
+  object_class->set_property = kf_voucher_page_set_property;
+
+  widget_class->map = kf_voucher_page_map;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, KF_TYPE_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LEDGER_PATH] =
+    g_param_spec_string ("ledger-path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PLAN] =
+    g_param_spec_string ("plan", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  kf_pages_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/com/kenfiles/Desktop/pages/kf-voucher-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, plans_group);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, result_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, code_label);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, result_plan_label);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, uncertain_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, balance_label);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, balance_stack);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, balance_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, create_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, create_label);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, reseller_entry);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, reseller_saved_row);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, ledger_list);
+  gtk_widget_class_bind_template_callback (widget_class, reseller_apply_cb);
+
+  gtk_widget_class_install_action (widget_class, "voucher.create", NULL, create_action);
+  gtk_widget_class_install_action (widget_class, "voucher.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "voucher.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "voucher.copy-code", NULL, copy_code_action);
+  gtk_widget_class_install_action (widget_class, "voucher.forget-reseller-key", NULL,
+                                   forget_reseller_key_action);
+}
+
+static void
+kf_voucher_page_init (KfVoucherPage *self)
+{
+  GtkWidget *placeholder;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->plan_buttons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gtk_label_set_text (self->balance_label, "—");
+  hide_messages (self);
+
+  placeholder = gtk_label_new (_("No vouchers bought on this computer yet"));
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_widget_set_margin_top (placeholder, 18);
+  gtk_widget_set_margin_bottom (placeholder, 18);
+  gtk_list_box_set_placeholder (self->ledger_list, placeholder);
+
+  build_plan_rows (self);
+  kf_voucher_page_set_plan (self, "30p");
+  update_actions (self);
+}
+
+GtkWidget *
+kf_voucher_page_new (KfClient   *client,
+                     const char *ledger_path)
+{
+  return g_object_new (KF_TYPE_VOUCHER_PAGE,
+                       "client", client,
+                       "ledger-path", ledger_path,
+                       NULL);
+}
+
+KfClient *
+kf_voucher_page_get_client (KfVoucherPage *self)
+{
+  g_return_val_if_fail (KF_IS_VOUCHER_PAGE (self), NULL);
+
+  return self->client;
+}
+
+void
+kf_voucher_page_set_client (KfVoucherPage *self,
+                            KfClient      *client)
+{
+  g_return_if_fail (KF_IS_VOUCHER_PAGE (self));
+  g_return_if_fail (client == NULL || KF_IS_CLIENT (client));
+
+  if (!g_set_object (&self->client, client))
+    return;
+
+  gtk_label_set_text (self->balance_label, "—");
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    refresh_balance (self);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+}
+
+const char *
+kf_voucher_page_get_ledger_path (KfVoucherPage *self)
+{
+  g_return_val_if_fail (KF_IS_VOUCHER_PAGE (self), NULL);
+
+  return self->ledger_path;
+}
+
+void
+kf_voucher_page_set_ledger_path (KfVoucherPage *self,
+                                 const char    *ledger_path)
+{
+  g_return_if_fail (KF_IS_VOUCHER_PAGE (self));
+
+  if (!set_str (&self->ledger_path, ledger_path))
+    return;
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    load_ledger (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEDGER_PATH]);
+}
+
+const char *
+kf_voucher_page_get_plan (KfVoucherPage *self)
+{
+  g_return_val_if_fail (KF_IS_VOUCHER_PAGE (self), NULL);
+
+  return self->plan;
+}
+
+void
+kf_voucher_page_set_plan (KfVoucherPage *self,
+                          const char    *plan_id)
+{
+  GtkToggleButton *button;
+
+  g_return_if_fail (KF_IS_VOUCHER_PAGE (self));
+
+  if (plan_id != NULL && kf_plan_lookup (plan_id) == NULL)
+    {
+      g_critical ("Unknown voucher plan “%s”", plan_id);
+      return;
+    }
+
+  if (!set_str (&self->plan, plan_id))
+    return;
+
+  button = plan_id != NULL ? g_hash_table_lookup (self->plan_buttons, plan_id) : NULL;
+  if (button != NULL && !gtk_toggle_button_get_active (button))
+    gtk_toggle_button_set_active (button, TRUE);
+
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAN]);
+}
+
+gboolean
+kf_voucher_page_get_busy (KfVoucherPage *self)
+{
+  g_return_val_if_fail (KF_IS_VOUCHER_PAGE (self), FALSE);
+
+  return self->busy;
+}
+
+const char *
+kf_voucher_page_get_last_code (KfVoucherPage *self)
+{
+  g_return_val_if_fail (KF_IS_VOUCHER_PAGE (self), NULL);
+
+  return self->last_code;
+}
+
+void
+kf_voucher_page_refresh (KfVoucherPage *self)
+{
+  g_return_if_fail (KF_IS_VOUCHER_PAGE (self));
+
+  refresh_balance (self);
+  load_ledger (self);
+}
