@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kf-multipart-stream.h"
+#include "kf-util.h"
 
 typedef struct {
   GBytes       *bytes;        /* memory segment, or NULL for a file segment */
@@ -47,29 +48,14 @@ segment_clear (gpointer data)
   g_clear_pointer (&segment->file_name, g_free);
 }
 
-/* Browsers' form encoding for quoted parameters: only these three
- * characters would end the value or the header line. */
+/* Browsers' form encoding for quoted parameters (see kf_multipart_escape). */
 static void
 append_quoted_escaped (GString    *out,
                        const char *value)
 {
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      switch (*p)
-        {
-        case '"':
-          g_string_append (out, "%22");
-          break;
-        case '\r':
-          g_string_append (out, "%0D");
-          break;
-        case '\n':
-          g_string_append (out, "%0A");
-          break;
-        default:
-          g_string_append_c (out, *p);
-        }
-    }
+  g_autofree char *escaped = kf_multipart_escape (value);
+
+  g_string_append (out, escaped);
 }
 
 /* RFC 5987 ext-value: everything but attr-char is percent-encoded, so the
