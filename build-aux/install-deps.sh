@@ -8,7 +8,7 @@ packages="
   meson ninja-build pkg-config gcc libc6-dev gettext
   libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev libsecret-1-dev
   libgtk-4-dev libadwaita-1-dev
-  desktop-file-utils appstream
+  desktop-file-utils appstream flatpak-builder bubblewrap
   adwaita-icon-theme fonts-cantarell
   xvfb xauth dbus dbus-x11 gnome-keyring
   curl time

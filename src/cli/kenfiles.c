@@ -491,6 +491,7 @@ main (int   argc,
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("kenfiles");
   /* Standard output is for results (one JSON document with --json), never logs. */
   g_log_writer_default_set_use_stderr (TRUE);
