@@ -140,7 +140,14 @@ run_upload (KfClient     *client,
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < n_paths; i++)
-    g_ptr_array_add (files, g_file_new_for_path (paths[i]));
+    {
+      /* "uri:" paths go in as URI-made GFiles, as the document portal and
+       * "Open With" hand them over. */
+      if (g_str_has_prefix (paths[i], "uri:"))
+        g_ptr_array_add (files, g_file_new_for_uri (paths[i] + strlen ("uri:")));
+      else
+        g_ptr_array_add (files, g_file_new_for_path (paths[i]));
+    }
 
   upload->sent = g_array_new (FALSE, FALSE, sizeof (goffset));
   kf_client_upload_async (client, (GFile *const *) files->pdata, files->len, type, folder_id,
@@ -253,6 +260,24 @@ test_one_file (Fixture       *fixture,
   assert_progress (&upload, 300 * 1024 + 7);
   g_assert_cmpuint (n_stored (fixture), ==, 1);
   g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, UPLOAD_PATH), ==, 1);
+}
+
+static void
+test_file_from_uri (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *path = kf_test_make_file (fixture->dir, "Über uns #1.bin", 12345);
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  g_autofree char *arg = g_strconcat ("uri:", uri, NULL);
+  const char *args[] = { arg };
+  g_auto(Upload) upload = { 0 };
+
+  /* The URI is escaped: the upload must work from it, not from a path. */
+  g_assert_nonnull (strstr (uri, "%C3%9Cber%20uns%20%231.bin"));
+  run_upload (fixture->client, args, 1, KF_UPLOAD_TYPE_AUTO, NULL, NULL, &upload);
+  g_assert_cmpuint (upload.results->len, ==, 1);
+  assert_success (fixture, result_at (&upload, 0), path, "Über uns #1.bin");
+  g_assert_cmpuint (n_stored (fixture), ==, 1);
 }
 
 static void
@@ -741,6 +766,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   ADD ("one-file", test_one_file, NULL);
+  ADD ("file-from-uri", test_file_from_uri, NULL);
   ADD ("several-files", test_several_files, NULL);
   ADD ("empty-file", test_empty_file, NULL);
   ADD ("names", test_names, NULL);
