@@ -41,6 +41,7 @@ enum {
   PROP_SANDBOX,
   PROP_SESSION_STATE,
   PROP_KEYRING_AVAILABLE,
+  PROP_CLIENT,
   N_PROPS
 };
 
@@ -111,6 +112,7 @@ rebuild_client (KfApplication *self)
 
   g_set_object (&self->client, client);
   kf_upload_queue_set_client (self->queue, self->client);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
 
 static void
@@ -421,6 +423,8 @@ kf_application_startup (GApplication *application)
     { "win.paste", { "<Control>v", NULL } },
     { "win.preferences", { "<Control>comma", NULL } },
     { "win.search", { "<Control>f", NULL } },
+    { "win.refresh", { "F5", NULL } },
+    { "win.remote-upload", { "<Control><Shift>v", NULL } },
   };
 
   G_APPLICATION_CLASS (kf_application_parent_class)->startup (application);
@@ -571,6 +575,9 @@ kf_application_get_property (GObject    *object,
     case PROP_KEYRING_AVAILABLE:
       g_value_set_boolean (value, self->keyring_available);
       break;
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -621,6 +628,10 @@ kf_application_class_init (KfApplicationClass *klass)
   properties[PROP_KEYRING_AVAILABLE] =
     g_param_spec_boolean ("keyring-available", NULL, NULL, TRUE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Replaced on sign-in, sign-out and server change. */
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, KF_TYPE_CLIENT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   kf_register_resource ();

@@ -19,7 +19,8 @@ typedef enum {
 G_DECLARE_FINAL_TYPE (KfApplication, kf_application, KF, APPLICATION, AdwApplication)
 
 /* Properties: "session-state" (KfSessionState as guint), "keyring-available",
- * "sandbox" (construct-only: start the in-process sandbox and use it). */
+ * "sandbox" (construct-only: start the in-process sandbox and use it),
+ * "client" (the KfClient in use, replaced on sign-in, sign-out, server change). */
 
 KfApplication  *kf_application_new                  (gboolean        sandbox);
 GSettings      *kf_application_get_settings         (KfApplication  *self);

@@ -22,6 +22,7 @@ struct _KfUploadItem {
   char          *link;
   char          *file_code;
   GDateTime     *date;
+  gboolean       remote;
 
   gint64         sample_time_us;
   gint64         sample_bytes;
@@ -214,7 +215,7 @@ kf_upload_item_can_retry (KfUploadItem *self)
 {
   g_return_val_if_fail (KF_IS_UPLOAD_ITEM (self), FALSE);
 
-  return self->file != NULL &&
+  return (self->file != NULL || self->remote) &&
          (self->state == KF_UPLOAD_STATE_FAILED ||
           self->state == KF_UPLOAD_STATE_CANCELLED ||
           self->state == KF_UPLOAD_STATE_NOT_FINISHED);
@@ -434,4 +435,32 @@ kf_upload_item_set_not_finished (KfUploadItem *self)
   reset_progress (self);
   set_state (self, KF_UPLOAD_STATE_NOT_FINISHED);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+kf_upload_item_set_remote (KfUploadItem *self,
+                           gboolean      remote)
+{
+  g_return_if_fail (KF_IS_UPLOAD_ITEM (self));
+
+  self->remote = !!remote;
+}
+
+gboolean
+kf_upload_item_get_remote (KfUploadItem *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_ITEM (self), FALSE);
+
+  return self->remote;
+}
+
+void
+kf_upload_item_set_progress (KfUploadItem *self,
+                             double        progress)
+{
+  g_return_if_fail (KF_IS_UPLOAD_ITEM (self));
+
+  if (self->state != KF_UPLOAD_STATE_UPLOADING)
+    return;
+  set_double (self, &self->progress, CLAMP (progress, 0, 1), PROP_PROGRESS);
 }

@@ -68,5 +68,12 @@ void           kf_upload_item_set_failed        (KfUploadItem  *self,
                                                  const char    *message);
 void           kf_upload_item_set_cancelled     (KfUploadItem  *self);
 void           kf_upload_item_set_not_finished  (KfUploadItem  *self);
+/* A remote URL upload: no local file, the name is the URL, retry refetches it. */
+void           kf_upload_item_set_remote        (KfUploadItem  *self,
+                                                 gboolean       remote);
+gboolean       kf_upload_item_get_remote        (KfUploadItem  *self);
+/* For uploads whose bytes are not seen (remote): the fraction done, 0 to 1. */
+void           kf_upload_item_set_progress      (KfUploadItem  *self,
+                                                 double         progress);
 
 G_END_DECLS

@@ -86,18 +86,35 @@ update_summary (KfUploadPage *self)
   gtk_label_set_text (self->summary_label, summary);
 }
 
+typedef struct {
+  KfUploadPage *self;
+  char         *folder_id;   /* NULL: the default folder */
+} ScanRequest;
+
+static void
+scan_request_free (ScanRequest *request)
+{
+  g_clear_object (&request->self);
+  g_free (request->folder_id);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScanRequest, scan_request_free)
+
 static void
 add_scanned (KfUploadPage *self,
-             KfFileScan   *scan)
+             KfFileScan   *scan,
+             const char   *folder_id)
 {
   if (self->queue == NULL || scan->files->len == 0)
     return;
 
-  kf_upload_queue_add_files (self->queue,
-                             (GFile * const *) scan->files->pdata,
-                             (const char * const *) scan->names->pdata,
-                             (const gint64 *) (gpointer) scan->sizes->data,
-                             scan->files->len);
+  kf_upload_queue_add_files_to_folder (self->queue,
+                                       (GFile * const *) scan->files->pdata,
+                                       (const char * const *) scan->names->pdata,
+                                       (const gint64 *) (gpointer) scan->sizes->data,
+                                       scan->files->len,
+                                       folder_id);
 }
 
 static char *
@@ -128,12 +145,13 @@ folder_dialog_response_cb (AdwMessageDialog *dialog,
   KfFileScan *scan = g_object_get_data (G_OBJECT (dialog), "kf-scan");
 
   if (g_str_equal (response, "upload") && scan != NULL)
-    add_scanned (self, scan);
+    add_scanned (self, scan, g_object_get_data (G_OBJECT (dialog), "kf-folder-id"));
 }
 
 static void
 ask_about_folders (KfUploadPage *self,
-                   KfFileScan   *scan)
+                   KfFileScan   *scan,
+                   const char   *folder_id)
 {
   g_autofree char *heading = NULL;
   g_autofree char *total = kf_format_size ((gint64) scan->total_size);
@@ -197,6 +215,7 @@ ask_about_folders (KfUploadPage *self,
     }
 
   g_object_set_data_full (G_OBJECT (dialog), "kf-scan", scan, (GDestroyNotify) kf_file_scan_free);
+  g_object_set_data_full (G_OBJECT (dialog), "kf-folder-id", g_strdup (folder_id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (folder_dialog_response_cb), self, 0);
 
   if (self->folder_dialog != NULL)
@@ -212,7 +231,8 @@ scan_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(KfUploadPage) self = user_data;
+  g_autoptr(ScanRequest) request = user_data;
+  KfUploadPage *self = request->self;
   g_autoptr(KfFileScan) scan = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -226,11 +246,11 @@ scan_cb (GObject      *object,
 
   if (scan->n_folders > 0)
     {
-      ask_about_folders (self, g_steal_pointer (&scan));
+      ask_about_folders (self, g_steal_pointer (&scan), request->folder_id);
       return;
     }
 
-  add_scanned (self, scan);
+  add_scanned (self, scan, request->folder_id);
 
   if (scan->problems->len == 1)
     toast (self, g_ptr_array_index (scan->problems, 0));
@@ -252,27 +272,52 @@ kf_upload_page_add_files (KfUploadPage  *self,
                           GFile * const *files,
                           guint          n_files)
 {
+  kf_upload_page_add_files_to_folder (self, files, n_files, NULL);
+}
+
+void
+kf_upload_page_add_files_to_folder (KfUploadPage  *self,
+                                    GFile * const *files,
+                                    guint          n_files,
+                                    const char    *folder_id)
+{
+  ScanRequest *request;
+
   g_return_if_fail (KF_IS_UPLOAD_PAGE (self));
 
   if (n_files == 0)
     return;
-  kf_file_scan_async (files, n_files, self->cancellable, scan_cb, g_object_ref (self));
+
+  /* The folder is the one in view when the files came, not when the scan ends. */
+  request = g_new0 (ScanRequest, 1);
+  request->self = g_object_ref (self);
+  request->folder_id = g_strdup (folder_id);
+  kf_file_scan_async (files, n_files, self->cancellable, scan_cb, request);
 }
 
 static void
 add_file_list (KfUploadPage *self,
-               GSList       *list)
+               GSList       *list,
+               const char   *folder_id)
 {
   g_autoptr(GPtrArray) files = g_ptr_array_new ();
 
   for (GSList *l = list; l != NULL; l = l->next)
     g_ptr_array_add (files, l->data);
-  kf_upload_page_add_files (self, (GFile * const *) files->pdata, files->len);
+  kf_upload_page_add_files_to_folder (self, (GFile * const *) files->pdata, files->len, folder_id);
 }
 
 gboolean
 kf_upload_page_drop_value (KfUploadPage *self,
                            const GValue *value)
+{
+  return kf_upload_page_drop_value_to_folder (self, value, NULL);
+}
+
+gboolean
+kf_upload_page_drop_value_to_folder (KfUploadPage *self,
+                                     const GValue *value,
+                                     const char   *folder_id)
 {
   GdkFileList *list;
 
@@ -289,7 +334,7 @@ kf_upload_page_drop_value (KfUploadPage *self,
 
     if (files == NULL)
       return FALSE;
-    add_file_list (self, files);
+    add_file_list (self, files, folder_id);
   }
   return TRUE;
 }
@@ -316,7 +361,8 @@ chooser_response_cb (GtkNativeDialog *chooser,
 
       for (guint i = 0; i < g_list_model_get_n_items (model); i++)
         g_ptr_array_add (files, g_list_model_get_item (model, i));
-      kf_upload_page_add_files (self, (GFile * const *) files->pdata, files->len);
+      kf_upload_page_add_files_to_folder (self, (GFile * const *) files->pdata, files->len,
+                                          g_object_get_data (G_OBJECT (chooser), "kf-folder-id"));
     }
 
   g_clear_object (&self->chooser);
@@ -324,6 +370,13 @@ chooser_response_cb (GtkNativeDialog *chooser,
 
 void
 kf_upload_page_choose_files (KfUploadPage *self)
+{
+  kf_upload_page_choose_files_to_folder (self, NULL);
+}
+
+void
+kf_upload_page_choose_files_to_folder (KfUploadPage *self,
+                                       const char   *folder_id)
 {
   GtkRoot *root;
 
@@ -340,6 +393,7 @@ kf_upload_page_choose_files (KfUploadPage *self)
                                                                   _("_Cancel")));
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
   gtk_native_dialog_set_modal (self->chooser, TRUE);
+  g_object_set_data_full (G_OBJECT (self->chooser), "kf-folder-id", g_strdup (folder_id), g_free);
   g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
   gtk_native_dialog_show (self->chooser);
 }

@@ -22,6 +22,16 @@ void            kf_upload_page_add_files       (KfUploadPage  *self,
                                                 GFile * const *files,
                                                 guint          n_files);
 void            kf_upload_page_choose_files    (KfUploadPage  *self);
+/* The same, uploading into @folder_id (NULL: the default folder). */
+void            kf_upload_page_add_files_to_folder    (KfUploadPage  *self,
+                                                       GFile * const *files,
+                                                       guint          n_files,
+                                                       const char    *folder_id);
+void            kf_upload_page_choose_files_to_folder (KfUploadPage  *self,
+                                                       const char    *folder_id);
+gboolean        kf_upload_page_drop_value_to_folder   (KfUploadPage  *self,
+                                                       const GValue  *value,
+                                                       const char    *folder_id);
 void            kf_upload_page_paste           (KfUploadPage  *self);
 void            kf_upload_page_focus_search    (KfUploadPage  *self);
 /* Handles a GdkFileList value dropped anywhere on the window. */

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "kf-remote-upload.h"
 #include "kf-upload-queue.h"
 
 /* Rows are refreshed at most this often while uploading. */
@@ -25,6 +26,8 @@ struct _KfUploadQueue {
   GHashTable   *by_id;       /* id -> KfUploadItem* (borrowed from the store) */
   GQueue        waiting;     /* KfUploadItem* (owned), oldest first */
   GHashTable   *jobs;        /* KfUploadItem* -> Job* (borrowed) */
+  GHashTable   *remotes;     /* KfUploadItem* (owned) -> KfRemoteUpload* (owned) */
+  GHashTable   *folders;     /* KfUploadItem* (owned) -> folder ID, when not the default */
   KfHistory    *history;
   KfClient     *client;
   guint         max_parallel;
@@ -185,7 +188,8 @@ maybe_finish_batch (KfUploadQueue *self)
   g_auto(GStrv) links = NULL;
   guint done, failed;
 
-  if (g_hash_table_size (self->jobs) > 0 || self->waiting.length > 0)
+  if (g_hash_table_size (self->jobs) > 0 || g_hash_table_size (self->remotes) > 0 ||
+      self->waiting.length > 0)
     return;
   if (self->batch_done == 0 && self->batch_failed == 0)
     return;
@@ -277,13 +281,15 @@ start_job (KfUploadQueue *self,
            KfUploadItem  *item)
 {
   GFile *files[1] = { kf_upload_item_get_file (item) };
+  const char *folder_id = g_hash_table_lookup (self->folders, item);
   Job *job;
 
   job = job_new (self, item);
   g_hash_table_insert (self->jobs, item, job);
   kf_upload_item_set_uploading (item);
 
-  kf_client_upload_async (self->client, files, 1, self->upload_type, self->folder_id,
+  kf_client_upload_async (self->client, files, 1, self->upload_type,
+                          folder_id ? folder_id : self->folder_id,
                           progress_cb, job_ref (job), job_unref,
                           job->cancellable, upload_cb, job);
   update_tick (self);
@@ -316,6 +322,19 @@ kf_upload_queue_dispose (GObject *object)
   KfUploadQueue *self = KF_UPLOAD_QUEUE (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->remotes != NULL)
+    {
+      GHashTableIter iter;
+      KfRemoteUpload *remote;
+
+      g_hash_table_iter_init (&iter, self->remotes);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &remote))
+        {
+          g_signal_handlers_disconnect_by_data (remote, self);
+          kf_remote_upload_cancel (remote);
+        }
+      g_hash_table_remove_all (self->remotes);
+    }
   g_queue_clear_full (&self->waiting, g_object_unref);
   g_clear_object (&self->client);
   g_clear_object (&self->history);
@@ -332,6 +351,8 @@ kf_upload_queue_finalize (GObject *object)
   g_assert (g_hash_table_size (self->jobs) == 0);
 
   g_clear_pointer (&self->jobs, g_hash_table_unref);
+  g_clear_pointer (&self->remotes, g_hash_table_unref);
+  g_clear_pointer (&self->folders, g_hash_table_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_pointer (&self->batch_links, g_ptr_array_unref);
@@ -386,6 +407,8 @@ kf_upload_queue_init (KfUploadQueue *self)
   self->store = g_list_store_new (KF_TYPE_UPLOAD_ITEM);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->jobs = g_hash_table_new (NULL, NULL);
+  self->remotes = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
+  self->folders = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
   self->max_parallel = 2;
   self->upload_type = KF_UPLOAD_TYPE_AUTO;
   self->batch_links = g_ptr_array_new_with_free_func (g_free);
@@ -482,6 +505,17 @@ kf_upload_queue_add_files (KfUploadQueue      *self,
                            const gint64       *sizes,
                            guint               n_files)
 {
+  kf_upload_queue_add_files_to_folder (self, files, names, sizes, n_files, NULL);
+}
+
+void
+kf_upload_queue_add_files_to_folder (KfUploadQueue      *self,
+                                     GFile * const      *files,
+                                     const char * const *names,
+                                     const gint64       *sizes,
+                                     guint               n_files,
+                                     const char         *folder_id)
+{
   g_autoptr(GPtrArray) items = NULL;
 
   g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
@@ -499,6 +533,8 @@ kf_upload_queue_add_files (KfUploadQueue      *self,
 
       item = kf_upload_item_new (id, files[i], names ? names[i] : NULL, sizes ? sizes[i] : -1);
       kf_upload_item_set_date (item, now);
+      if (folder_id != NULL)
+        g_hash_table_insert (self->folders, g_object_ref (item), g_strdup (folder_id));
       g_ptr_array_add (items, item);
       g_queue_push_tail (&self->waiting, g_object_ref (item));
       record (self, item, KF_HISTORY_STATE_NOT_FINISHED);
@@ -507,6 +543,140 @@ kf_upload_queue_add_files (KfUploadQueue      *self,
   insert_items (self, 0, items);
   notify_pending (self);
   pump (self);
+}
+
+static void
+drop_remote (KfUploadQueue *self,
+             KfUploadItem  *item)
+{
+  gpointer key, value;
+
+  if (!g_hash_table_steal_extended (self->remotes, item, &key, &value))
+    return;
+
+  /* Disconnected first: the row is gone or stopped, nothing is to be shown. */
+  g_signal_handlers_disconnect_by_data (value, self);
+  kf_remote_upload_cancel (value);
+  g_object_unref (value);
+  g_object_unref (key);
+}
+
+static KfUploadItem *
+remote_item (KfUploadQueue  *self,
+             KfRemoteUpload *remote)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->remotes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (value == remote)
+      return key;
+  return NULL;
+}
+
+static void
+remote_progress_cb (KfRemoteUpload *remote,
+                    GParamSpec     *pspec,
+                    KfUploadQueue  *self)
+{
+  KfUploadItem *item = remote_item (self, remote);
+  int progress = kf_remote_upload_get_progress (remote);
+
+  if (item != NULL && progress >= 0)
+    kf_upload_item_set_progress (item, progress / 100.0);
+}
+
+static void
+remote_finished_cb (KfRemoteUpload *remote,
+                    KfUploadQueue  *self)
+{
+  g_autoptr(KfUploadItem) item = NULL;
+  g_autoptr(KfRemoteUpload) keep = g_object_ref (remote);
+  gpointer key, value;
+
+  if (!g_hash_table_steal_extended (self->remotes, remote_item (self, remote), &key, &value))
+    return;
+  item = key;
+  g_signal_handlers_disconnect_by_data (remote, self);
+  g_object_unref (value);
+
+  switch (kf_remote_upload_get_state (remote))
+    {
+    case KF_REMOTE_UPLOAD_DONE:
+      {
+        g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+        kf_upload_item_set_done (item, kf_remote_upload_get_file_code (remote),
+                                 kf_remote_upload_get_link (remote), now);
+        record (self, item, KF_HISTORY_STATE_DONE);
+        self->batch_done++;
+        g_ptr_array_add (self->batch_links, g_strdup (kf_remote_upload_get_link (remote)));
+      }
+      break;
+    case KF_REMOTE_UPLOAD_CANCELLED:
+      kf_upload_item_set_cancelled (item);
+      break;
+    case KF_REMOTE_UPLOAD_FAILED:
+    default:
+      kf_upload_item_set_failed (item, kf_remote_upload_get_error_message (remote)
+                                       ? kf_remote_upload_get_error_message (remote)
+                                       : _("The server could not fetch this address."));
+      self->batch_failed++;
+      break;
+    }
+
+  notify_pending (self);
+  maybe_finish_batch (self);
+}
+
+static void
+start_remote (KfUploadQueue *self,
+              KfUploadItem  *item)
+{
+  const char *folder_id = g_hash_table_lookup (self->folders, item);
+  KfRemoteUpload *remote;
+
+  if (self->client == NULL || !kf_client_has_api_key (self->client))
+    {
+      kf_upload_item_set_failed (item, _("Sign in to upload from a web address."));
+      return;
+    }
+
+  remote = kf_remote_upload_new (self->client, kf_upload_item_get_name (item),
+                                 folder_id ? folder_id : self->folder_id);
+  g_hash_table_insert (self->remotes, g_object_ref (item), remote);
+  kf_upload_item_set_uploading (item);
+  g_signal_connect (remote, "notify::progress", G_CALLBACK (remote_progress_cb), self);
+  g_signal_connect (remote, "finished", G_CALLBACK (remote_finished_cb), self);
+  notify_pending (self);
+  kf_remote_upload_start (remote);
+}
+
+KfUploadItem *
+kf_upload_queue_add_remote (KfUploadQueue *self,
+                            const char    *url,
+                            const char    *folder_id)
+{
+  g_autoptr(KfUploadItem) item = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *id = g_uuid_string_random ();
+
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), NULL);
+  g_return_val_if_fail (url != NULL, NULL);
+
+  item = kf_upload_item_new (id, NULL, url, -1);
+  kf_upload_item_set_remote (item, TRUE);
+  kf_upload_item_set_date (item, now);
+  if (folder_id != NULL)
+    g_hash_table_insert (self->folders, g_object_ref (item), g_strdup (folder_id));
+
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (items, g_object_ref (item));
+  insert_items (self, 0, items);
+  start_remote (self, item);
+  return item;
 }
 
 void
@@ -586,6 +756,13 @@ kf_upload_queue_cancel (KfUploadQueue *self,
       return;
     }
 
+  if (g_hash_table_contains (self->remotes, item))
+    {
+      /* "finished" follows with the cancelled state. */
+      kf_remote_upload_cancel (g_hash_table_lookup (self->remotes, item));
+      return;
+    }
+
   if (drop_waiting (self, item))
     {
       kf_upload_item_set_cancelled (item);
@@ -602,8 +779,15 @@ kf_upload_queue_retry (KfUploadQueue *self,
   g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
   g_return_if_fail (KF_IS_UPLOAD_ITEM (item));
 
-  if (!kf_upload_item_can_retry (item) || g_hash_table_contains (self->jobs, item))
+  if (!kf_upload_item_can_retry (item) || g_hash_table_contains (self->jobs, item) ||
+      g_hash_table_contains (self->remotes, item))
     return;
+
+  if (kf_upload_item_get_remote (item))
+    {
+      start_remote (self, item);
+      return;
+    }
 
   kf_upload_item_set_waiting (item);
   g_queue_push_tail (&self->waiting, g_object_ref (item));
@@ -631,8 +815,10 @@ kf_upload_queue_remove (KfUploadQueue *self,
       job->removing = TRUE;
       g_cancellable_cancel (job->cancellable);
     }
+  drop_remote (self, item);
   drop_waiting (self, item);
   forget (self, item);
+  g_hash_table_remove (self->folders, item);
 
   g_hash_table_remove (self->by_id, kf_upload_item_get_id (item));
   if (g_list_store_find (self->store, item, &position))
@@ -664,7 +850,22 @@ kf_upload_queue_stop_all (KfUploadQueue *self)
       g_cancellable_cancel (job->cancellable);
     }
 
+  /* Remote rows are only recorded once done, so a stopped one is just shown as not finished. */
+  while (g_hash_table_size (self->remotes) > 0)
+    {
+      GHashTableIter remote_iter;
+      KfUploadItem *item;
+
+      g_hash_table_iter_init (&remote_iter, self->remotes);
+      g_hash_table_iter_next (&remote_iter, (gpointer *) &item, NULL);
+      g_object_ref (item);
+      drop_remote (self, item);
+      kf_upload_item_set_not_finished (item);
+      g_object_unref (item);
+    }
+
   notify_pending (self);
+  maybe_finish_batch (self);
 }
 
 guint
@@ -672,7 +873,7 @@ kf_upload_queue_get_n_pending (KfUploadQueue *self)
 {
   g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), 0);
 
-  return self->waiting.length + g_hash_table_size (self->jobs);
+  return self->waiting.length + g_hash_table_size (self->jobs) + g_hash_table_size (self->remotes);
 }
 
 guint
@@ -680,5 +881,5 @@ kf_upload_queue_get_n_uploading (KfUploadQueue *self)
 {
   g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), 0);
 
-  return g_hash_table_size (self->jobs);
+  return g_hash_table_size (self->jobs) + g_hash_table_size (self->remotes);
 }

@@ -43,6 +43,20 @@ void           kf_upload_queue_add_files        (KfUploadQueue *self,
                                                  const char * const *names,
                                                  const gint64  *sizes,
                                                  guint          n_files);
+/* The same, uploaded to @folder_id (NULL: the folder set above). */
+void           kf_upload_queue_add_files_to_folder (KfUploadQueue      *self,
+                                                    GFile * const      *files,
+                                                    const char * const *names,
+                                                    const gint64       *sizes,
+                                                    guint               n_files,
+                                                    const char         *folder_id);
+/* Adds a row at the top for a remote URL upload (the server fetches @url)
+ * and starts it at once: remote rows do not count against the parallel
+ * limit. It is recorded in the history only once done. Returns the row
+ * (owned by the queue). */
+KfUploadItem  *kf_upload_queue_add_remote       (KfUploadQueue *self,
+                                                 const char    *url,
+                                                 const char    *folder_id);
 /* Lists the history's entries below the current uploads. */
 void           kf_upload_queue_load_history     (KfUploadQueue *self);
 
@@ -59,6 +73,8 @@ void           kf_upload_queue_remove           (KfUploadQueue *self,
 void           kf_upload_queue_stop_all         (KfUploadQueue *self);
 
 guint          kf_upload_queue_get_n_pending    (KfUploadQueue *self);
+/* Running uploads, remote ones included (they do not count against the
+ * parallel limit, which only applies to local files). */
 guint          kf_upload_queue_get_n_uploading  (KfUploadQueue *self);
 
 G_END_DECLS

@@ -88,8 +88,12 @@ refresh (KfUploadRow *self)
 
   state = kf_upload_item_get_state (item);
   can_retry = kf_upload_item_can_retry (item);
-  size = kf_upload_item_get_size (item) >= 0 ? kf_format_size (kf_upload_item_get_size (item))
-                                              : g_strdup (_("Unknown size"));
+  if (kf_upload_item_get_size (item) >= 0)
+    size = kf_format_size (kf_upload_item_get_size (item));
+  else if (kf_upload_item_get_remote (item))
+    size = g_strdup (_("From the web"));
+  else
+    size = g_strdup (_("Unknown size"));
 
   gtk_label_set_text (self->name_label, kf_upload_item_get_name (item));
 
@@ -102,6 +106,17 @@ refresh (KfUploadRow *self)
       break;
 
     case KF_UPLOAD_STATE_UPLOADING:
+      if (kf_upload_item_get_remote (item))
+        {
+          /* The server fetches it: only its percentage is known. */
+          if (kf_upload_item_get_progress (item) > 0)
+            detail = g_strdup_printf (_("Server is fetching · %d%%"),
+                                      (int) (kf_upload_item_get_progress (item) * 100 + 0.5));
+          else
+            detail = g_strdup (_("Server is fetching…"));
+          set_message (self, NULL, NULL);
+          break;
+        }
       {
         g_autofree char *sent = kf_format_size (kf_upload_item_get_bytes_sent (item));
         double speed = kf_upload_item_get_speed (item);

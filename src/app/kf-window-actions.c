@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "kf-preferences-window.h"
+#include "kf-remote-upload-dialog.h"
 #include "kf-window-private.h"
 
 static gboolean
@@ -23,9 +24,10 @@ add_files_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   KfWindow *self = KF_WINDOW (widget);
+  g_autofree char *folder_id = g_strdup (kf_window_get_upload_folder_id (self));
 
   adw_view_stack_set_visible_child_name (self->view_stack, "upload");
-  kf_upload_page_choose_files (self->upload_page);
+  kf_upload_page_choose_files_to_folder (self->upload_page, folder_id);
 }
 
 static void
@@ -55,6 +57,43 @@ search_action (GtkWidget  *widget,
 
   adw_view_stack_set_visible_child_name (self->view_stack, "upload");
   kf_upload_page_focus_search (self->upload_page);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  KfWindow *self = KF_WINDOW (widget);
+  const char *visible = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (g_strcmp0 (visible, "dashboard") == 0)
+    kf_dashboard_page_refresh (self->dashboard_page);
+  else if (g_strcmp0 (visible, "files") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->files_page), "files.refresh", NULL);
+  else if (g_strcmp0 (visible, "vouchers") == 0)
+    kf_voucher_page_refresh (self->voucher_page);
+}
+
+static void
+remote_submitted_cb (KfRemoteUploadDialog *dialog,
+                     GStrv                 urls,
+                     KfWindow             *self)
+{
+  kf_window_add_remote_urls (self, (const char * const *) urls);
+}
+
+static void
+remote_upload_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  KfWindow *self = KF_WINDOW (widget);
+  GtkWidget *dialog;
+
+  dialog = kf_remote_upload_dialog_new (GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "submitted", G_CALLBACK (remote_submitted_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -137,6 +176,8 @@ kf_window_class_install_actions (KfWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.add-files", NULL, add_files_action);
   gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.remote-upload", NULL, remote_upload_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
 }
@@ -145,9 +186,14 @@ void
 kf_window_update_actions (KfWindow *self)
 {
   gboolean signed_in = kf_application_get_session_state (self->application) == KF_SESSION_SIGNED_IN;
+  const char *visible = adw_view_stack_get_visible_child_name (self->view_stack);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-files", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remote-upload", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", signed_in && visible != NULL &&
+                                 (g_str_equal (visible, "dashboard") || g_str_equal (visible, "files") ||
+                                  g_str_equal (visible, "vouchers")));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out",
                                  signed_in && !kf_application_get_sandbox_mode (self->application));
 }

@@ -63,6 +63,27 @@ session_state_changed_cb (KfWindow *self)
   kf_window_update_actions (self);
 }
 
+static void
+client_changed_cb (KfWindow *self)
+{
+  KfClient *client = kf_application_get_client (self->application);
+
+  kf_dashboard_page_set_client (self->dashboard_page, client);
+  kf_voucher_page_set_client (self->voucher_page, client);
+  kf_files_page_set_client (self->files_page, client);
+}
+
+static void
+add_page (KfWindow   *self,
+          GtkWidget  *child,
+          const char *name,
+          const char *title,
+          const char *icon_name)
+{
+  adw_view_stack_add_titled (self->view_stack, child, name, title);
+  adw_view_stack_page_set_icon_name (adw_view_stack_get_page (self->view_stack, child), icon_name);
+}
+
 static gboolean
 window_drop_cb (GtkDropTarget *target,
                 const GValue  *value,
@@ -76,8 +97,12 @@ window_drop_cb (GtkDropTarget *target,
       return FALSE;
     }
 
-  adw_view_stack_set_visible_child_name (self->view_stack, "upload");
-  return kf_upload_page_drop_value (self->upload_page, value);
+  {
+    g_autofree char *folder_id = g_strdup (kf_window_get_upload_folder_id (self));
+
+    adw_view_stack_set_visible_child_name (self->view_stack, "upload");
+    return kf_upload_page_drop_value_to_folder (self->upload_page, value, folder_id);
+  }
 }
 
 static gboolean
@@ -103,6 +128,7 @@ kf_window_constructed (GObject *object)
   KfWindow *self = KF_WINDOW (object);
   GSettings *settings = kf_application_get_settings (self->application);
   GtkDropTarget *target;
+  KfClient *client;
 
   G_OBJECT_CLASS (kf_window_parent_class)->constructed (object);
 
@@ -118,6 +144,19 @@ kf_window_constructed (GObject *object)
 
   kf_welcome_page_set_application (self->welcome_page, self->application);
   kf_upload_page_set_queue (self->upload_page, kf_application_get_queue (self->application));
+
+  /* Built here, not in the template: they need the application's client. */
+  client = kf_application_get_client (self->application);
+  self->dashboard_page = KF_DASHBOARD_PAGE (kf_dashboard_page_new (client));
+  self->voucher_page = KF_VOUCHER_PAGE (kf_voucher_page_new (client, NULL));
+  self->files_page = KF_FILES_PAGE (kf_files_page_new (client));
+  add_page (self, GTK_WIDGET (self->dashboard_page), "dashboard", _("Dashboard"), "view-grid-symbolic");
+  add_page (self, GTK_WIDGET (self->voucher_page), "vouchers", _("Vouchers"), "starred-symbolic");
+  add_page (self, GTK_WIDGET (self->files_page), "files", _("Files"), "folder-symbolic");
+  g_signal_connect_object (self->application, "notify::client",
+                           G_CALLBACK (client_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view_stack, "notify::visible-child",
+                           G_CALLBACK (kf_window_update_actions), self, G_CONNECT_SWAPPED);
 
   target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (target, "drop", G_CALLBACK (window_drop_cb), self);
@@ -232,8 +271,81 @@ kf_window_add_files (KfWindow  *self,
 {
   g_return_if_fail (KF_IS_WINDOW (self));
 
+  {
+    g_autofree char *folder_id = g_strdup (kf_window_get_upload_folder_id (self));
+
+    adw_view_stack_set_visible_child_name (self->view_stack, "upload");
+    kf_upload_page_add_files_to_folder (self->upload_page, files, n_files, folder_id);
+  }
+}
+
+const char *
+kf_window_get_upload_folder_id (KfWindow *self)
+{
+  const char *visible;
+  const char *folder_id;
+
+  g_return_val_if_fail (KF_IS_WINDOW (self), NULL);
+
+  visible = adw_view_stack_get_visible_child_name (self->view_stack);
+  if (g_strcmp0 (visible, "files") != 0)
+    return NULL;
+  folder_id = kf_files_page_get_current_folder_id (self->files_page);
+  if (folder_id == NULL || *folder_id == '\0' || g_str_equal (folder_id, "0"))
+    return NULL;
+  return folder_id;
+}
+
+void
+kf_window_add_remote_urls (KfWindow           *self,
+                           const char * const *urls)
+{
+  KfUploadQueue *queue;
+  g_autofree char *folder_id = NULL;
+
+  g_return_if_fail (KF_IS_WINDOW (self));
+
+  if (urls == NULL || urls[0] == NULL)
+    return;
+
+  queue = kf_application_get_queue (self->application);
+  folder_id = g_strdup (kf_window_get_upload_folder_id (self));
   adw_view_stack_set_visible_child_name (self->view_stack, "upload");
-  kf_upload_page_add_files (self->upload_page, files, n_files);
+  /* The queue puts each new row on top: add the last first to keep the order. */
+  for (gsize n = g_strv_length ((GStrv) urls); n > 0; n--)
+    kf_upload_queue_add_remote (queue, urls[n - 1], folder_id);
+}
+
+KfDashboardPage *
+kf_window_get_dashboard_page (KfWindow *self)
+{
+  g_return_val_if_fail (KF_IS_WINDOW (self), NULL);
+
+  return self->dashboard_page;
+}
+
+KfVoucherPage *
+kf_window_get_voucher_page (KfWindow *self)
+{
+  g_return_val_if_fail (KF_IS_WINDOW (self), NULL);
+
+  return self->voucher_page;
+}
+
+KfFilesPage *
+kf_window_get_files_page (KfWindow *self)
+{
+  g_return_val_if_fail (KF_IS_WINDOW (self), NULL);
+
+  return self->files_page;
+}
+
+AdwViewStack *
+kf_window_get_view_stack (KfWindow *self)
+{
+  g_return_val_if_fail (KF_IS_WINDOW (self), NULL);
+
+  return self->view_stack;
 }
 
 KfUploadPage *
