@@ -549,6 +549,169 @@ test_shots (void)
   kf_app_test_run (TRUE, shots_body, NULL);
 }
 
+/* The narrowest the window can be with @page shown. */
+static int
+min_width (GtkWidget *widget)
+{
+  int min = 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  return min;
+}
+
+static void
+report_wide (GtkWidget *widget,
+             int        limit,
+             int        depth)
+{
+  int min = min_width (widget);
+
+  if (!gtk_widget_get_visible (widget) || min <= limit)
+    return;
+  g_test_message ("%*s%s %s: %d", depth, "", G_OBJECT_TYPE_NAME (widget),
+                  GTK_IS_LABEL (widget) ? gtk_label_get_text (GTK_LABEL (widget)) : "", min);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    report_wide (child, limit, depth + 1);
+}
+
+static GtkScrolledWindow *
+find_scroller (GtkWidget *widget)
+{
+  if (GTK_IS_SCROLLED_WINDOW (widget) && gtk_widget_get_mapped (widget))
+    return GTK_SCROLLED_WINDOW (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkScrolledWindow *found = find_scroller (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+size_shot (GtkWidget  *window,
+           const char *name)
+{
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (kf_screenshot_dir (), file, NULL);
+  g_autoptr(GError) error = NULL;
+
+  kf_app_test_run_for (300);
+  g_assert_true (kf_screenshot_widget (window, path, &error));
+  g_assert_no_error (error);
+}
+
+/* The page's top and, when it scrolls, its end. */
+static void
+narrow_shot (KfWindow   *window,
+             const char *page,
+             const char *size,
+             gboolean    dark)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *end = NULL;
+  GtkScrolledWindow *scroller;
+  GtkAdjustment *adjustment;
+
+  if (kf_screenshot_dir () == NULL)
+    return;
+  name = g_strdup_printf ("%s-%s-%s", size, page, dark ? "dark" : "light");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+  size_shot (GTK_WIDGET (window), name);
+
+  scroller = find_scroller (adw_view_stack_get_visible_child (kf_window_get_view_stack (window)));
+  adjustment = scroller != NULL ? gtk_scrolled_window_get_vadjustment (scroller) : NULL;
+  if (adjustment == NULL ||
+      gtk_adjustment_get_upper (adjustment) <= gtk_adjustment_get_page_size (adjustment))
+    return;
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  end = g_strconcat (name, "-end", NULL);
+  size_shot (GTK_WIDGET (window), end);
+  gtk_adjustment_set_value (adjustment, 0);
+}
+
+static void
+narrow_body (KfApplication *app,
+             gpointer       data)
+{
+  KfWindow *window = kf_app_test_get_window (app);
+  KfVoucherPage *vouchers = kf_window_get_voucher_page (window);
+  const char *pages[] = { "upload", "dashboard", "vouchers", "files" };
+  AdwMessageDialog *dialog;
+
+  kf_app_test_wait_until (g_strcmp0 (kf_window_get_visible_page (window), "main") == 0, 10);
+
+  /* A voucher bought fills the result card and a ledger row, the widest
+   * parts of the Vouchers page. */
+  show_page (window, "vouchers");
+  kf_voucher_page_set_plan (vouchers, "365b");
+  kf_app_test_wait_until (gtk_widget_is_sensitive (GTK_WIDGET (vouchers)) &&
+                          gtk_widget_activate_action (GTK_WIDGET (vouchers), "voucher.create", NULL), 20);
+  kf_app_test_wait_until ((dialog = kf_app_test_find_dialog (GTK_WINDOW (window))) != NULL, 10);
+  adw_message_dialog_response (dialog, "create");
+  kf_app_test_wait_until (kf_voucher_page_get_last_code (vouchers) != NULL &&
+                          !kf_voucher_page_get_busy (vouchers), 20);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      GtkWidget *child;
+      int min;
+
+      show_page (window, pages[i]);
+      kf_app_test_run_for (500);
+      child = adw_view_stack_get_visible_child (kf_window_get_view_stack (window));
+      min = min_width (GTK_WIDGET (window));
+      g_test_message ("%s: window %d px, page %d px", pages[i], min, min_width (child));
+      /* On failure, the log names what is too wide. */
+      if (min > 360)
+        report_wide (GTK_WIDGET (window), 300, 0);
+      g_assert_cmpint (min, <=, 360);
+    }
+
+  /* Phone size: the switcher moves from the header bar to the bottom bar. */
+  g_assert_false (adw_view_switcher_bar_get_reveal (window->switcher_bar));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  /* Without a compositor the frame is drawn inside the size asked for. */
+  kf_app_test_wait_until (gtk_widget_get_width (GTK_WIDGET (window)) <= 360, 10);
+  kf_app_test_wait_until (adw_view_switcher_bar_get_reveal (window->switcher_bar), 10);
+  g_assert_true (adw_view_switcher_title_get_title_visible (window->switcher_title));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
+  for (guint dark = 0; dark < 2; dark++)
+    for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+      {
+        show_page (window, pages[i]);
+        kf_app_test_run_for (700);
+        g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
+        narrow_shot (window, pages[i], "narrow", dark);
+      }
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  kf_app_test_wait_until (gtk_widget_get_width (GTK_WIDGET (window)) > 900, 10);
+  kf_app_test_wait_until (!adw_view_switcher_bar_get_reveal (window->switcher_bar), 10);
+  for (guint dark = 0; dark < 2; dark++)
+    for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+      {
+        show_page (window, pages[i]);
+        kf_app_test_run_for (700);
+        narrow_shot (window, pages[i], "wide", dark);
+      }
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+test_narrow (void)
+{
+  kf_app_test_run (TRUE, narrow_body, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -560,6 +723,7 @@ main (int   argc,
   g_test_add_func ("/app/pages/remote-upload", test_remote_upload);
   g_test_add_func ("/app/pages/cancel-remote", test_cancel_remote);
   g_test_add_func ("/app/pages/shots", test_shots);
+  g_test_add_func ("/app/pages/narrow", test_narrow);
 
   return g_test_run ();
 }

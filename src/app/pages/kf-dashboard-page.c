@@ -3,7 +3,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "kf-adaptive-box.h"
 #include "kf-dashboard-page.h"
+#include "kf-dashboard-page-private.h"
 #include "kf-pages-util.h"
 #include "kf-stats-chart.h"
 #include "kf-util.h"
@@ -397,6 +399,17 @@ is_stale (KfDashboardPage *self)
          g_get_monotonic_time () - self->updated_at > STALE_AFTER_US;
 }
 
+void
+kf_dashboard_page_set_figures_age (KfDashboardPage *self,
+                                   gint64           age_us)
+{
+  g_return_if_fail (KF_IS_DASHBOARD_PAGE (self));
+  g_return_if_fail (self->updated_at != 0);
+  g_return_if_fail (age_us >= 0);
+
+  self->updated_at = g_get_monotonic_time () - age_us;
+}
+
 static void
 kf_dashboard_page_map (GtkWidget *widget)
 {
@@ -544,6 +557,7 @@ kf_dashboard_page_class_init (KfDashboardPageClass *klass)
 
   kf_pages_ensure_resources ();
   g_type_ensure (KF_TYPE_STATS_CHART);
+  g_type_ensure (KF_TYPE_ADAPTIVE_BOX);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/kenfiles/Desktop/pages/kf-dashboard-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KfDashboardPage, stack);

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "kf-adaptive-box.h"
 #include "kf-files-item.h"
 #include "kf-files-page.h"
 #include "kf-pages-util.h"
@@ -1024,6 +1025,7 @@ kf_files_page_class_init (KfFilesPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   kf_pages_ensure_resources ();
+  g_type_ensure (KF_TYPE_ADAPTIVE_BOX);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/kenfiles/Desktop/pages/kf-files-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KfFilesPage, path_label);

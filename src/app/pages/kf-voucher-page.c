@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "kf-adaptive-box.h"
 #include "kf-keyring.h"
 #include "kf-ledger.h"
 #include "kf-pages-util.h"
@@ -246,26 +247,79 @@ copy_entry_cb (GtkButton     *button,
 }
 
 static GtkWidget *
+add_row_label (GtkWidget  *box,
+               const char *text,
+               const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_use_markup (GTK_LABEL (label), FALSE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, css_class);
+  gtk_box_append (GTK_BOX (box), label);
+  return label;
+}
+
+/* A row like an AdwActionRow whose @suffix (a box, returned) is beside the
+ * title when the page is wide and on a line of its own below it when not. */
+static GtkWidget *
+create_adaptive_row (const char  *title,
+                     const char  *subtitle,
+                     GtkWidget  **suffix)
+{
+  GtkWidget *row = adw_preferences_row_new ();
+  GtkWidget *layout = kf_adaptive_box_new (6);
+  GtkWidget *titles = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+
+  gtk_widget_set_margin_start (layout, 12);
+  gtk_widget_set_margin_end (layout, 12);
+  gtk_widget_set_margin_top (layout, 8);
+  gtk_widget_set_margin_bottom (layout, 8);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), layout);
+
+  gtk_widget_set_hexpand (titles, TRUE);
+  gtk_widget_set_valign (titles, GTK_ALIGN_CENTER);
+  add_row_label (titles, title, "title");
+  if (subtitle != NULL)
+    add_row_label (titles, subtitle, "subtitle");
+  kf_adaptive_box_append (KF_ADAPTIVE_BOX (layout), titles);
+
+  *suffix = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_valign (*suffix, GTK_ALIGN_CENTER);
+  kf_adaptive_box_append (KF_ADAPTIVE_BOX (layout), *suffix);
+
+  return row;
+}
+
+static GtkWidget *
 create_ledger_row (KfVoucherPage        *self,
                    const KfVoucherEntry *entry)
 {
-  GtkWidget *row = adw_action_row_new ();
   GtkWidget *code = gtk_label_new (entry->code);
   GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
   GtkWidget *given = gtk_check_button_new_with_mnemonic (_("_Given"));
   g_autofree char *plan = kf_pages_plan_dup_name (entry->plan != NULL ? entry->plan : "");
   g_autofree char *date = kf_pages_format_date (entry->created, TRUE);
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), plan);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), date);
+  GtkWidget *suffix;
+  GtkWidget *row = create_adaptive_row (plan, date, &suffix);
 
   gtk_label_set_use_markup (GTK_LABEL (code), FALSE);
   gtk_label_set_selectable (GTK_LABEL (code), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (code), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (code), PANGO_WRAP_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (code), 0);
+  gtk_widget_set_hexpand (code, TRUE);
+  /* Its natural width beside the title; below it, Given at the far end. */
+  gtk_widget_set_hexpand (suffix, FALSE);
   gtk_widget_add_css_class (code, "monospace");
   if (entry->given)
     gtk_widget_add_css_class (code, "dim-label");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), code);
+  gtk_box_append (GTK_BOX (suffix), code);
 
   gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (copy, "flat");
@@ -274,14 +328,14 @@ create_ledger_row (KfVoucherPage        *self,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy code"), -1);
   g_object_set_data_full (G_OBJECT (copy), "kf-code", g_strdup (entry->code), g_free);
   g_signal_connect (copy, "clicked", G_CALLBACK (copy_entry_cb), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy);
+  gtk_box_append (GTK_BOX (suffix), copy);
 
   gtk_widget_set_valign (given, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (given, _("Mark as given to someone"));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (given), entry->given);
   g_object_set_data_full (G_OBJECT (given), "kf-code", g_strdup (entry->code), g_free);
   g_signal_connect (given, "toggled", G_CALLBACK (given_toggled_cb), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), given);
+  gtk_box_append (GTK_BOX (suffix), given);
 
   return row;
 }
@@ -764,6 +818,16 @@ group_title (const char *group)
   return _("Premium");
 }
 
+static const char *
+group_subtitle (const char *group)
+{
+  if (g_strcmp0 (group, "premium-traffic") == 0)
+    return _("Download traffic");
+  if (g_strcmp0 (group, "premium-pro") == 0)
+    return _("Premium with more features");
+  return NULL;
+}
+
 static void
 build_plan_rows (KfVoucherPage *self)
 {
@@ -786,17 +850,10 @@ build_plan_rows (KfVoucherPage *self)
       if (row == NULL || g_strcmp0 (current_group, plan->group) != 0)
         {
           current_group = plan->group;
-          row = adw_action_row_new ();
-          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), group_title (plan->group));
-          if (g_strcmp0 (plan->group, "premium-traffic") == 0)
-            adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Download traffic"));
-          else if (g_strcmp0 (plan->group, "premium-pro") == 0)
-            adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Premium with more features"));
-          box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+          row = create_adaptive_row (group_title (plan->group), group_subtitle (plan->group), &box);
+          gtk_box_set_spacing (GTK_BOX (box), 0);
+          gtk_box_set_homogeneous (GTK_BOX (box), TRUE);
           gtk_widget_add_css_class (box, "linked");
-          gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
           adw_preferences_group_add (self->plans_group, row);
         }
 
@@ -809,6 +866,9 @@ build_plan_rows (KfVoucherPage *self)
                                  plan->amount);
 
       button = gtk_toggle_button_new_with_label (label);
+      /* Two lines rather than clipped when four buttons share a phone's width. */
+      gtk_label_set_wrap (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), TRUE);
+      gtk_label_set_justify (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), GTK_JUSTIFY_CENTER);
       gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
       g_object_set_data_full (G_OBJECT (button), "kf-plan", g_strdup (plan->id), g_free);
