@@ -751,6 +751,53 @@ test_key_rejected (Fixture       *fixture,
 }
 
 static void
+test_not_available (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *code = put_file (fixture, "kept.txt", 10, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfFolderList) folders = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+
+  kf_sandbox_set_operation_enabled (fixture->sandbox, "folder/list", FALSE);
+  kf_sandbox_set_operation_enabled (fixture->sandbox, "file/rename", FALSE);
+
+  {
+    g_auto(Wait) wait = { 0 };
+    kf_client_list_folder_async (fixture->client, NULL, NULL, on_done, &wait);
+    WAIT (wait);
+    folders = kf_client_list_folder_finish (fixture->client, wait.result, &error);
+    g_assert_null (folders);
+    assert_kf_error (fixture, error, KF_ERROR_NOT_AVAILABLE);
+    /* an operation the server lacks is not worth asking again */
+    g_assert_cmpuint (count (fixture, "/api/folder/list"), ==, 1);
+    g_clear_error (&error);
+  }
+
+  {
+    g_auto(Wait) wait = { 0 };
+    kf_client_rename_file_async (fixture->client, code, "new.txt", NULL, on_done, &wait);
+    WAIT (wait);
+    g_assert_false (kf_client_rename_file_finish (fixture->client, wait.result, &error));
+    assert_kf_error (fixture, error, KF_ERROR_NOT_AVAILABLE);
+    g_assert_cmpuint (count (fixture, "/api/file/rename"), ==, 1);
+    stored = kf_sandbox_list_files (fixture->sandbox);
+    g_assert_cmpstr (((KfSandboxFile *) g_ptr_array_index (stored, 0))->name, ==, "kept.txt");
+    g_clear_error (&error);
+  }
+
+  kf_sandbox_set_operation_enabled (fixture->sandbox, "folder/list", TRUE);
+  {
+    g_auto(Wait) wait = { 0 };
+    kf_client_list_folder_async (fixture->client, NULL, NULL, on_done, &wait);
+    WAIT (wait);
+    folders = kf_client_list_folder_finish (fixture->client, wait.result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (folders->files->len, ==, 1);
+  }
+}
+
+static void
 test_no_key (Fixture       *fixture,
              gconstpointer  user_data)
 {
@@ -1066,6 +1113,7 @@ main (int argc, char **argv)
   ADD ("/client/voucher/reseller-key", test_voucher_reseller_key);
   ADD ("/client/error/key-rejected", test_key_rejected);
   ADD ("/client/error/no-key", test_no_key);
+  ADD ("/client/error/not-available", test_not_available);
   ADD ("/client/error/connection-refused", test_connection_refused);
   ADD ("/client/error/insecure-url", test_insecure_url);
   ADD ("/client/cancel/in-flight", test_cancel_in_flight);

@@ -970,6 +970,60 @@ test_folders (Fixture       *fx,
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (renamed), "status"), ==, 404);
 }
 
+/* The full HTTP answer (status, type, body) for @url, as one string. */
+static char *
+http_answer (Fixture    *fx,
+             const char *url)
+{
+  g_autofree char *content_type = NULL;
+  g_autoptr(GBytes) body = NULL;
+  guint status;
+
+  body = http_get (fx, url, &status, &content_type);
+  return g_strdup_printf ("%u %s %.*s", status, content_type, (int) g_bytes_get_size (body),
+                          (const char *) g_bytes_get_data (body, NULL));
+}
+
+static void
+test_disabled_operation (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autofree char *unknown_url = api_url (fx, "nothing/here", "parent_id=0&name=x");
+  g_autofree char *create_url = api_url (fx, "folder/create", "parent_id=0&name=Never");
+  g_autofree char *unknown = http_answer (fx, unknown_url);
+  g_autofree char *disabled = NULL, *bad_key_unknown = NULL, *bad_key_disabled = NULL;
+  g_autofree char *bad_unknown_url = NULL, *bad_create_url = NULL;
+  g_autoptr(JsonNode) before = api_json (fx, "folder/list", NULL);
+  g_autoptr(JsonNode) after = NULL, created = NULL;
+  guint n_folders = json_array_get_length (json_object_get_array_member (result_object (before), "folders"));
+
+  g_assert_nonnull (strstr (unknown, "Unknown operation"));
+
+  kf_sandbox_set_operation_enabled (fx->sandbox, "folder/create", FALSE);
+  disabled = http_answer (fx, create_url);
+  g_assert_cmpstr (disabled, ==, unknown);
+
+  /* a wrong key is judged first, for disabled and unknown operations alike */
+  bad_unknown_url = g_strdup_printf ("%s/api/nothing/here?key=wrong", kf_sandbox_get_url (fx->sandbox));
+  bad_create_url = g_strdup_printf ("%s/api/folder/create?key=wrong", kf_sandbox_get_url (fx->sandbox));
+  bad_key_unknown = http_answer (fx, bad_unknown_url);
+  bad_key_disabled = http_answer (fx, bad_create_url);
+  g_assert_cmpstr (bad_key_disabled, ==, bad_key_unknown);
+
+  /* only the named operation is switched off, and it did nothing */
+  after = api_json (fx, "folder/list", NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (result_object (after), "folders")),
+                    ==, n_folders);
+
+  kf_sandbox_set_operation_enabled (fx->sandbox, "folder/create", TRUE);
+  created = api_json (fx, "folder/create", "parent_id=0&name=Now");
+  g_assert_cmpint (json_object_get_int_member (result_object (created), "fld_id"), >, 0);
+  g_clear_pointer (&after, json_node_unref);
+  after = api_json (fx, "folder/list", NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (result_object (after), "folders")),
+                    ==, n_folders + 1);
+}
+
 static void
 test_file_list_rename (Fixture       *fx,
                        gconstpointer  data)
@@ -1256,6 +1310,7 @@ main (int   argc,
   ADD ("direct-link-stats", test_direct_link_and_stats);
   ADD ("folders", test_folders);
   ADD ("file-list-rename", test_file_list_rename);
+  ADD ("disabled-operation", test_disabled_operation);
   ADD ("remote-upload", test_remote_upload);
 #undef ADD
   g_test_add_func ("/sandbox/restart", test_restart);

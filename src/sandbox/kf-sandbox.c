@@ -146,6 +146,7 @@ struct _KfSandbox {
   GPtrArray    *request_log;
   guint         n_incomplete;
   GHashTable   *downloads_per_day;
+  GHashTable   *disabled_ops;      /* operation names answered as unknown */
 };
 
 G_DEFINE_FINAL_TYPE (KfSandbox, kf_sandbox, G_TYPE_OBJECT)
@@ -1424,7 +1425,7 @@ api_handler (SoupServer        *server,
   const char *op_name = g_str_has_prefix (path, "/api/") ? path + strlen ("/api/") : "";
   const char *key = query_get (query, "key");
   KfSandboxFault fault = KF_SANDBOX_FAULT_SLOW;
-  gboolean has_fault, slow;
+  gboolean has_fault, slow, disabled;
   ApiOp op = NULL;
 
   log_request (self, "api", msg, NULL);
@@ -1432,9 +1433,10 @@ api_handler (SoupServer        *server,
   g_mutex_lock (&self->lock);
   has_fault = take_fault_locked (self, path, primary_kinds, G_N_ELEMENTS (primary_kinds), &fault);
   slow = take_slow_locked (self, path);
+  disabled = g_hash_table_contains (self->disabled_ops, op_name);
   g_mutex_unlock (&self->lock);
 
-  for (guint i = 0; i < G_N_ELEMENTS (api_ops); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (api_ops) && !disabled; i++)
     {
       if (g_str_equal (api_ops[i].name, op_name))
         op = api_ops[i].op;
@@ -2230,6 +2232,21 @@ kf_sandbox_set_balance (KfSandbox *self,
   g_mutex_unlock (&self->lock);
 }
 
+void
+kf_sandbox_set_operation_enabled (KfSandbox  *self,
+                                  const char *operation,
+                                  gboolean    enabled)
+{
+  g_return_if_fail (KF_IS_SANDBOX (self));
+  g_return_if_fail (operation != NULL);
+  g_mutex_lock (&self->lock);
+  if (enabled)
+    g_hash_table_remove (self->disabled_ops, operation);
+  else
+    g_hash_table_add (self->disabled_ops, g_strdup (operation));
+  g_mutex_unlock (&self->lock);
+}
+
 double
 kf_sandbox_get_balance (KfSandbox *self)
 {
@@ -2369,6 +2386,7 @@ kf_sandbox_finalize (GObject *object)
   g_hash_table_unref (self->remote_jobs);
   g_ptr_array_unref (self->request_log);
   g_hash_table_unref (self->downloads_per_day);
+  g_hash_table_unref (self->disabled_ops);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
 
@@ -2403,6 +2421,7 @@ kf_sandbox_init (KfSandbox *self)
                                              (GDestroyNotify) remote_job_free);
   self->request_log = g_ptr_array_new_with_free_func ((GDestroyNotify) log_entry_free);
   self->downloads_per_day = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->disabled_ops = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   add_folder (self, "0", "Documents");
   add_folder (self, "0", "Backups");

@@ -77,6 +77,11 @@ void        kf_sandbox_set_premium       (KfSandbox       *self,
 void        kf_sandbox_set_balance       (KfSandbox       *self,
                                           double           balance);
 double      kf_sandbox_get_balance       (KfSandbox       *self);
+/* @operation: "file/rename", "folder/list", ... A disabled operation is
+ * answered exactly like an operation the server does not know. */
+void        kf_sandbox_set_operation_enabled (KfSandbox   *self,
+                                          const char      *operation,
+                                          gboolean         enabled);
 /* Voucher codes created so far, oldest first. */
 GStrv       kf_sandbox_dup_vouchers      (KfSandbox       *self);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kf-dashboard-page.h"
+#include "kf-dashboard-page-private.h"
 #include "kf-pages-test.h"
 #include "kf-stats-chart.h"
 
@@ -249,6 +250,102 @@ test_dashboard_refresh_cancels_previous (Fixture       *fixture,
   g_assert_true (kf_pages_test_shows_text (GTK_WIDGET (fixture->page), "$7.00"));
 }
 
+/* Hides and shows the page again, as switching pages in the window does. */
+static void
+show_again (Fixture *fixture)
+{
+  GtkWidget *page = GTK_WIDGET (fixture->page);
+
+  gtk_widget_set_visible (page, FALSE);
+  kf_pages_test_wait_until (!gtk_widget_get_mapped (page), 10);
+  kf_pages_test_run_for (100);
+  gtk_widget_set_visible (page, TRUE);
+  kf_pages_test_wait_until (gtk_widget_get_mapped (page), 10);
+}
+
+static void
+assert_requests (Fixture *fixture,
+                 guint    n)
+{
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, "/api/account/info"), ==, n);
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, "/api/account/stats"), ==, n);
+}
+
+static void
+test_dashboard_refresh_on_show (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (fixture->page);
+
+  kf_pages_test_wait_until (loaded (fixture), 20);
+  assert_requests (fixture, 1);
+
+  /* Fresh figures: shown again at once, nothing asked. */
+  show_again (fixture);
+  kf_pages_test_run_for (300);
+  g_assert_false (kf_dashboard_page_get_loading (fixture->page));
+  assert_requests (fixture, 1);
+
+  /* Just under a minute is still fresh. */
+  kf_dashboard_page_set_figures_age (fixture->page, 59 * G_USEC_PER_SEC);
+  show_again (fixture);
+  kf_pages_test_run_for (300);
+  assert_requests (fixture, 1);
+
+  /* Older than a minute: showing the page fetches both again, once. */
+  kf_sandbox_set_balance (fixture->sandbox, 3.0);
+  kf_dashboard_page_set_figures_age (fixture->page, 61 * G_USEC_PER_SEC);
+  show_again (fixture);
+  g_assert_true (kf_dashboard_page_get_loading (fixture->page));
+  kf_pages_test_wait_until (!kf_dashboard_page_get_loading (fixture->page), 20);
+  assert_requests (fixture, 2);
+  g_assert_true (kf_pages_test_shows_text (page, "$3.00"));
+
+  /* ...and those figures are fresh again. */
+  show_again (fixture);
+  kf_pages_test_run_for (300);
+  assert_requests (fixture, 2);
+
+  /* Stale while hidden: nothing is asked until the page is shown. */
+  kf_dashboard_page_set_figures_age (fixture->page, 120 * G_USEC_PER_SEC);
+  gtk_widget_set_visible (page, FALSE);
+  kf_pages_test_run_for (300);
+  assert_requests (fixture, 2);
+  gtk_widget_set_visible (page, TRUE);
+  kf_pages_test_wait_until (gtk_widget_get_mapped (page), 10);
+  kf_pages_test_wait_until (!kf_dashboard_page_get_loading (fixture->page), 20);
+  assert_requests (fixture, 3);
+}
+
+static void
+test_dashboard_stale_answer_ignored (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (fixture->page);
+
+  kf_pages_test_wait_until (loaded (fixture), 20);
+
+  /* The first refresh's answer is made at once with $5.00 but held back. */
+  kf_sandbox_set_slow_delay (fixture->sandbox, 1000);
+  kf_sandbox_add_fault (fixture->sandbox, KF_SANDBOX_FAULT_SLOW, "/api/account/info", 1);
+  kf_sandbox_set_balance (fixture->sandbox, 5.0);
+  kf_dashboard_page_refresh (fixture->page);
+  kf_pages_test_wait_until (kf_sandbox_count_requests (fixture->sandbox, "/api/account/info") == 2, 10);
+
+  /* The second one, asked later, answers first with $7.00. */
+  kf_sandbox_set_balance (fixture->sandbox, 7.0);
+  kf_dashboard_page_refresh (fixture->page);
+  kf_pages_test_wait_until (!kf_dashboard_page_get_loading (fixture->page), 20);
+  g_assert_true (kf_pages_test_shows_text (page, "$7.00"));
+
+  /* The held-back answer arrives after its refresh was replaced: ignored. */
+  kf_pages_test_run_for (1500);
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, "/api/account/info"), ==, 3);
+  g_assert_true (kf_pages_test_shows_text (page, "$7.00"));
+  g_assert_false (kf_pages_test_shows_text (page, "$5.00"));
+  g_assert_false (kf_dashboard_page_get_loading (fixture->page));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -262,6 +359,8 @@ main (int   argc,
   ADD ("/pages/dashboard/period-changes-request", test_dashboard_period_changes_request);
   ADD ("/pages/dashboard/error-and-retry", test_dashboard_error_and_retry);
   ADD ("/pages/dashboard/refresh-cancels-previous", test_dashboard_refresh_cancels_previous);
+  ADD ("/pages/dashboard/refresh-on-show", test_dashboard_refresh_on_show);
+  ADD ("/pages/dashboard/stale-answer-ignored", test_dashboard_stale_answer_ignored);
 #undef ADD
 
   return g_test_run ();

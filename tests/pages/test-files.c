@@ -314,6 +314,127 @@ test_files_paging (Fixture       *fixture,
   g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, "/api/file/list"), ==, 2);
 }
 
+/* A call the sandbox does not offer, as a server without it answers. */
+static void
+test_files_list_not_available (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  GtkWidget *page;
+
+  /* Nothing to list at all: the page itself says so. */
+  kf_sandbox_set_operation_enabled (fixture->sandbox, "folder/list", FALSE);
+  kf_sandbox_set_operation_enabled (fixture->sandbox, "file/list", FALSE);
+  show_page (fixture);
+  page = GTK_WIDGET (fixture->page);
+
+  /* Not a crash, not the server's raw words: one plain sentence. */
+  kf_pages_test_wait_until (kf_pages_test_shows_text (page, "Not available on this server"), 10);
+  g_assert_true (kf_pages_test_shows_text (page, "Could Not List the Files"));
+  g_assert_null (kf_pages_test_find_text (GTK_WIDGET (fixture->window), "Unknown operation"));
+  g_assert_cmpuint (g_list_model_get_n_items (kf_files_page_get_items (fixture->page)), ==, 0);
+  /* Refused, so not asked again behind the user's back. */
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, "/api/file/list"), ==, 1);
+
+  /* Retry lists everything once the server offers the calls. */
+  kf_sandbox_set_operation_enabled (fixture->sandbox, "folder/list", TRUE);
+  kf_sandbox_set_operation_enabled (fixture->sandbox, "file/list", TRUE);
+  g_assert_true (gtk_widget_activate_action (page, "files.refresh", NULL));
+  kf_pages_test_wait_until (!kf_files_page_get_loading (fixture->page) &&
+                            find_item (fixture->page, "alpha.txt", FALSE) != NULL, 20);
+  g_assert_cmpuint (g_list_model_get_n_items (kf_files_page_get_items (fixture->page)), ==, 5);
+  g_assert_false (kf_pages_test_shows_text (page, "Not available on this server"));
+}
+
+static void
+test_files_only_files_not_available (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  kf_sandbox_set_operation_enabled (fixture->sandbox, "file/list", FALSE);
+  show_page (fixture);
+
+  /* The folders stay browsable; the missing files are told in a toast. */
+  g_assert_cmpuint (g_list_model_get_n_items (kf_files_page_get_items (fixture->page)), ==, 2);
+  g_assert_nonnull (find_item (fixture->page, "Documents", TRUE));
+  kf_pages_test_wait_until (kf_pages_test_find_text (GTK_WIDGET (fixture->window),
+                                                     "Not available on this server") != NULL, 10);
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, "/api/file/list"), ==, 1);
+  g_assert_false (kf_files_page_get_has_more (fixture->page));
+}
+
+static void
+test_files_folders_not_available (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  GtkWidget *page;
+
+  kf_sandbox_set_operation_enabled (fixture->sandbox, "folder/list", FALSE);
+  show_page (fixture);
+  page = GTK_WIDGET (fixture->page);
+
+  /* A server without folders still lists its files, and says nothing wrong. */
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, "/api/folder/list"), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (kf_files_page_get_items (fixture->page)), ==, 3);
+  g_assert_null (find_item (fixture->page, "Documents", TRUE));
+  kf_pages_test_wait_until (kf_pages_test_shows_text (page, "gamma notes.md"), 10);
+  g_assert_null (kf_pages_test_find_text (page, "Not available"));
+}
+
+static void
+test_files_rename_not_available (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  GtkWidget *page;
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+
+  kf_sandbox_set_operation_enabled (fixture->sandbox, "file/rename", FALSE);
+  show_page (fixture);
+  page = GTK_WIDGET (fixture->page);
+
+  g_assert_true (gtk_widget_activate_action (page, "files.rename", "s", fixture->codes[0]));
+  dialog = kf_pages_test_wait_dialog ();
+  entry = adw_message_dialog_get_extra_child (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "never.txt");
+  kf_pages_test_click_response (dialog, "_Rename");
+
+  /* The toast is in the window's overlay, outside the page. */
+  kf_pages_test_wait_until (kf_pages_test_shows_text (GTK_WIDGET (fixture->window),
+                                                      "Could not rename the file: Not available on this server"),
+                            20);
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, "/api/file/rename"), ==, 1);
+  g_assert_cmpstr (sandbox_name (fixture->sandbox, fixture->codes[0]), ==, "alpha.txt");
+  g_assert_nonnull (find_item (fixture->page, "alpha.txt", FALSE));
+  g_assert_null (find_item (fixture->page, "never.txt", FALSE));
+}
+
+static void
+test_files_create_folder_not_available (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  GtkWidget *page;
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+
+  kf_sandbox_set_operation_enabled (fixture->sandbox, "folder/create", FALSE);
+  show_page (fixture);
+  page = GTK_WIDGET (fixture->page);
+
+  g_assert_true (gtk_widget_activate_action (page, "files.new-folder", NULL));
+  dialog = kf_pages_test_wait_dialog ();
+  entry = adw_message_dialog_get_extra_child (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Never");
+  kf_pages_test_click_response (dialog, "C_reate");
+
+  kf_pages_test_wait_until (kf_pages_test_shows_text (GTK_WIDGET (fixture->window),
+                                                      "Could not create the folder: Not available on this server"),
+                            20);
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, "/api/folder/create"), ==, 1);
+  g_assert_null (find_item (fixture->page, "Never", TRUE));
+  /* The listing shown before stays. */
+  g_assert_nonnull (find_item (fixture->page, "Documents", TRUE));
+  g_assert_nonnull (find_item (fixture->page, "alpha.txt", FALSE));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -327,6 +448,11 @@ main (int   argc,
   ADD ("/pages/files/rename", test_files_rename);
   ADD ("/pages/files/links", test_files_links);
   ADD ("/pages/files/paging", test_files_paging);
+  ADD ("/pages/files/not-available/file-list", test_files_list_not_available);
+  ADD ("/pages/files/not-available/only-file-list", test_files_only_files_not_available);
+  ADD ("/pages/files/not-available/folder-list", test_files_folders_not_available);
+  ADD ("/pages/files/not-available/rename", test_files_rename_not_available);
+  ADD ("/pages/files/not-available/create-folder", test_files_create_folder_not_available);
 #undef ADD
 
   return g_test_run ();
