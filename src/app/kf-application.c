@@ -232,7 +232,7 @@ batch_finished_cb (KfApplication *self,
       g_notification_set_body (notification, body);
       if (n_done > 0)
         g_notification_add_button_with_target_value (notification,
-                                                     g_dngettext (GETTEXT_PACKAGE, "Copy Link", "Copy Links", n_done),
+                                                     n_done == 1 ? _("Copy Link") : _("Copy Links"),
                                                      "app.copy-links",
                                                      g_variant_new_strv ((const char * const *) links, -1));
       g_application_send_notification (G_APPLICATION (self), "uploads-finished", notification);
