@@ -333,8 +333,9 @@ about_action (GSimpleAction *action,
                         "developers", developers,
                         "comments", _("Upload files to KenFiles and share their links."),
                         "website", "https://kenfiles.com",
+                        "issue-url", "https://github.com/kenfiles/kenfiles-desktop/issues",
                         "license-type", GTK_LICENSE_GPL_3_0,
-                        "copyright", "© 2024 KenFiles Desktop contributors",
+                        "copyright", "© 2026 KenFiles Desktop contributors",
                         "translator-credits", _("translator-credits"),
                         NULL);
   gtk_window_present (about);

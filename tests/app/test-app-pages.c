@@ -144,6 +144,52 @@ pages_body (KfApplication *app,
   show_page (window, "upload");
 }
 
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static void
+about_body (KfApplication *app,
+            gpointer       data)
+{
+  KfWindow *window = kf_app_test_get_window (app);
+  GtkWindow *about = NULL;
+  GtkWindow *shortcuts = NULL;
+
+  kf_app_test_wait_until (g_strcmp0 (kf_window_get_visible_page (window), "main") == 0, 10);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  kf_app_test_wait_until ((about = find_toplevel (ADW_TYPE_ABOUT_WINDOW)) != NULL, 10);
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_GPL_3_0);
+  g_assert_true (g_str_has_prefix (adw_about_window_get_website (ADW_ABOUT_WINDOW (about)), "https://"));
+  g_assert_true (g_str_has_suffix (adw_about_window_get_issue_url (ADW_ABOUT_WINDOW (about)), "/issues"));
+  g_assert_nonnull (adw_about_window_get_developers (ADW_ABOUT_WINDOW (about)));
+  gtk_window_destroy (about);
+
+  /* Ctrl+? opens the shortcuts window from the resource, listing our actions. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  kf_app_test_wait_until ((shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL, 10);
+  gtk_window_destroy (shortcuts);
+}
+
+static void
+test_about (void)
+{
+  kf_app_test_run (TRUE, about_body, NULL);
+}
+
 static void
 test_pages (void)
 {
@@ -719,6 +765,7 @@ main (int   argc,
   data_home = kf_app_test_init (&argc, &argv, FALSE);
 
   g_test_add_func ("/app/pages/pages", test_pages);
+  g_test_add_func ("/app/pages/about", test_about);
   g_test_add_func ("/app/pages/folder-upload", test_folder_upload);
   g_test_add_func ("/app/pages/remote-upload", test_remote_upload);
   g_test_add_func ("/app/pages/cancel-remote", test_cancel_remote);
