@@ -528,6 +528,31 @@ shots_body (KfApplication *app,
 
   kf_app_test_wait_until (g_strcmp0 (kf_window_get_visible_page (window), "main") == 0, 10);
 
+  /* A few real uploads, so the pages show what a user would see. */
+  {
+    const char *names[] = { "Holiday photos.zip", "Quarterly report.pdf", "Project plan.odt", "Interview.mp3" };
+    const gsize sizes[] = { 3 * 1024 * 1024, 220 * 1024, 48 * 1024, 1500 * 1024 };
+    g_autofree char *tmp = g_dir_make_tmp ("kf-shots-XXXXXX", NULL);
+    g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *path = kf_test_make_file (tmp, names[i], sizes[i]);
+
+        g_ptr_array_add (files, g_file_new_for_path (path));
+      }
+    kf_window_add_files (window, (GFile **) files->pdata, files->len);
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        KfUploadItem *item = NULL;
+
+        kf_app_test_wait_until (item_done (item = kf_app_test_find_item (app, names[i])), 30);
+      }
+    for (guint i = 0; i < files->len; i++)
+      g_file_delete (files->pdata[i], NULL, NULL);
+    g_rmdir (tmp);
+  }
+
   for (guint dark = 0; dark < 2; dark++)
     {
       adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
