@@ -60,6 +60,12 @@ upload_job_free (UploadJob *job)
   g_free (job);
 }
 
+static gboolean
+progress_shown (UploadJob *job)
+{
+  return job->cli->stderr_is_tty && !job->cli->json;
+}
+
 static void
 update_progress (UploadJob *job,
                  gboolean   force)
@@ -70,7 +76,7 @@ update_progress (UploadJob *job,
   g_autofree char *total_text = NULL;
   g_autofree char *line = NULL;
 
-  if (!job->cli->stderr_is_tty || job->cli->json)
+  if (!progress_shown (job))
     return;
   if (!force && now - job->last_progress < PROGRESS_INTERVAL_US)
     return;
@@ -208,16 +214,24 @@ start_next (UploadJob *job)
       UploadItem *item = &job->items[index];
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (item->path);
       GFile *files[] = { file };
-      ItemRef *progress_ref = g_new0 (ItemRef, 1);
       ItemRef *done_ref = g_new0 (ItemRef, 1);
 
-      progress_ref->job = done_ref->job = job;
-      progress_ref->index = done_ref->index = index;
+      done_ref->job = job;
+      done_ref->index = index;
       job->in_flight++;
 
-      kf_client_upload_async (cli->client, files, 1, job->type, opt_folder,
-                              on_progress, progress_ref, g_free,
-                              cli->cancellable, upload_cb, done_ref);
+      /* No progress line to draw: no per-chunk callbacks either. */
+      if (progress_shown (job))
+        {
+          ItemRef *progress_ref = g_memdup2 (done_ref, sizeof *done_ref);
+
+          kf_client_upload_async (cli->client, files, 1, job->type, opt_folder,
+                                  on_progress, progress_ref, g_free,
+                                  cli->cancellable, upload_cb, done_ref);
+        }
+      else
+        kf_client_upload_async (cli->client, files, 1, job->type, opt_folder,
+                                NULL, NULL, NULL, cli->cancellable, upload_cb, done_ref);
     }
 
   update_progress (job, TRUE);

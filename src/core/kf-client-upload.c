@@ -3,6 +3,8 @@
 
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "kf-client.h"
 #include "kf-client-private.h"
@@ -39,6 +41,7 @@ typedef struct {
   KfUploadServer    *server;
   KfMultipartStream *body;
   SoupMessage       *msg;
+  GSocket           *nagle_socket; /* the body's connection while it coalesces writes */
   goffset            body_written;
   goffset            reported;
   GSource           *wait_source;
@@ -56,8 +59,18 @@ upload_file_free (gpointer data)
 }
 
 static void
+end_nagle (UploadData *data)
+{
+  /* Back to libsoup's setting, which also sends a held tail at once. */
+  if (data->nagle_socket != NULL && !g_socket_is_closed (data->nagle_socket))
+    g_socket_set_option (data->nagle_socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  g_clear_object (&data->nagle_socket);
+}
+
+static void
 close_body (UploadData *data)
 {
+  end_nagle (data);
   if (data->msg != NULL)
     g_signal_handlers_disconnect_by_data (data->msg, data);
   g_clear_object (&data->msg);
@@ -356,6 +369,41 @@ on_wrote_body_data (SoupMessage *msg,
     }
 }
 
+/* libsoup's splice writes the body 8 KiB per call, and with TCP_NODELAY
+ * (libsoup's setting) each call leaves as its own packet with a small tail
+ * segment; the receiver then wakes per 8 KiB. While the body is written,
+ * Nagle's algorithm lets the kernel join those writes into full segments;
+ * wrote-body turns it off again before the response is awaited. */
+static void
+on_network_event (SoupMessage        *msg,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  gpointer            user_data)
+{
+  UploadData *data = user_data;
+  g_autoptr(GIOStream) base = NULL;
+
+  if (event != G_SOCKET_CLIENT_COMPLETE || connection == NULL)
+    return;
+  if (G_IS_TLS_CONNECTION (connection))
+    g_object_get (connection, "base-io-stream", &base, NULL);
+  else
+    base = g_object_ref (connection);
+  if (!G_IS_SOCKET_CONNECTION (base))
+    return;
+
+  g_set_object (&data->nagle_socket, g_socket_connection_get_socket (G_SOCKET_CONNECTION (base)));
+  if (!g_socket_set_option (data->nagle_socket, IPPROTO_TCP, TCP_NODELAY, 0, NULL))
+    g_clear_object (&data->nagle_socket);
+}
+
+static void
+on_wrote_body (SoupMessage *msg,
+               gpointer     user_data)
+{
+  end_nagle (user_data);
+}
+
 static void
 send_body (GTask *task)
 {
@@ -398,7 +446,12 @@ send_body (GTask *task)
                                  kf_multipart_stream_get_content_type (data->body),
                                  G_INPUT_STREAM (data->body),
                                  kf_multipart_stream_get_length (data->body));
-  g_signal_connect (data->msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), data);
+  /* libsoup emits this every 8 KiB; with no one to tell, skip the emission cost. */
+  if (data->progress != NULL)
+    g_signal_connect (data->msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), data);
+
+  g_signal_connect (data->msg, "network-event", G_CALLBACK (on_network_event), data);
+  g_signal_connect (data->msg, "wrote-body", G_CALLBACK (on_wrote_body), data);
 
   data->body_written = 0;
   data->reported = 0;

@@ -7,6 +7,14 @@
 #include "kf-multipart-stream.h"
 #include "kf-util.h"
 
+/* Files are read in blocks this large and handed out from memory: libsoup
+ * asks for 8 KiB at a time, and one read call per 8 KiB shows in profiles. */
+#define FILE_BLOCK_SIZE (256 * 1024)
+
+/* The result of one read_async call, defined below. */
+#define KF_TYPE_MULTIPART_READ_RESULT (kf_multipart_read_result_get_type ())
+G_DECLARE_FINAL_TYPE (KfMultipartReadResult, kf_multipart_read_result, KF, MULTIPART_READ_RESULT, GObject)
+
 typedef struct {
   GBytes       *bytes;        /* memory segment, or NULL for a file segment */
   GInputStream *stream;       /* file segment */
@@ -30,6 +38,21 @@ struct _KfMultipartStream
   guint         current;      /* index of the segment being read */
   goffset       position;     /* bytes of the body read so far */
   GError       *read_error;   /* first error a file gave, kept for the caller */
+
+  guint8       *block;        /* file bytes read ahead of position */
+  gsize         block_size;
+  gsize         block_start;  /* next byte of block to hand out */
+  gsize         block_end;
+
+  GSource      *read_source;  /* completes read_async calls, see below */
+  gboolean      read_expected; /* a read just completed; the next is likely this iteration */
+  /* the read_async call in flight, if read_callback is set */
+  GAsyncReadyCallback read_callback;
+  gpointer      read_user_data;
+  GCancellable *read_cancellable;
+  KfMultipartReadResult *spare_result; /* to use again for the next read */
+  void         *read_buffer;
+  gsize         read_count;
 };
 
 static void kf_multipart_stream_pollable_iface_init (GPollableInputStreamInterface *iface);
@@ -304,9 +327,23 @@ read_body (KfMultipartStream *self,
           memcpy (buffer + done, data + in_segment, want);
           n = want;
         }
+      else if (self->block_start < self->block_end)
+        {
+          n = MIN (want, self->block_end - self->block_start);
+          memcpy (buffer + done, self->block + self->block_start, n);
+          self->block_start += n;
+        }
       else
         {
-          n = g_input_stream_read (segment->stream, buffer + done, want,
+          gsize block_want;
+
+          if (self->block == NULL)
+            {
+              self->block_size = (gsize) MIN ((goffset) FILE_BLOCK_SIZE, self->file_bytes);
+              self->block = g_malloc (self->block_size);
+            }
+          block_want = (gsize) MIN ((goffset) self->block_size, segment->size - in_segment);
+          n = g_input_stream_read (segment->stream, self->block, block_want,
                                    cancellable, &local_error);
           if (n == 0)
             local_error = g_error_new (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
@@ -323,6 +360,9 @@ read_body (KfMultipartStream *self,
                 }
               return fail_read (self, segment, local_error, error);
             }
+          self->block_start = 0;
+          self->block_end = n;
+          continue;
         }
 
       done += n;
@@ -344,6 +384,15 @@ kf_multipart_stream_read (GInputStream  *stream,
   return read_body (KF_MULTIPART_STREAM (stream), buffer, count, cancellable, error);
 }
 
+static void drop_read_source (KfMultipartStream *self);
+static void kf_multipart_stream_read_async (GInputStream        *stream,
+                                            void                *buffer,
+                                            gsize                count,
+                                            int                  io_priority,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+
 static gboolean
 kf_multipart_stream_close (GInputStream  *stream,
                            GCancellable  *cancellable,
@@ -362,8 +411,232 @@ kf_multipart_stream_close (GInputStream  *stream,
       if (!g_input_stream_close (segment->stream, cancellable, ok ? error : NULL))
         ok = FALSE;
     }
+  g_clear_pointer (&self->block, g_free);
+  self->block_start = self->block_end = 0;
+  drop_read_source (self);
 
   return ok;
+}
+
+/* The result of one read_async call. GTask cannot be used here: it defers
+ * a callback to an idle source when the task is returned in the main-loop
+ * iteration that created it, which is exactly the case we want to be fast. */
+
+struct _KfMultipartReadResult
+{
+  GObject   parent_instance;
+
+  GObject  *source_object;
+  gpointer  user_data;
+  gssize    size;
+  GError   *error;
+};
+
+static void kf_multipart_read_result_iface_init (GAsyncResultIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (KfMultipartReadResult, kf_multipart_read_result, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_ASYNC_RESULT,
+                                                      kf_multipart_read_result_iface_init))
+
+static void
+kf_multipart_read_result_finalize (GObject *object)
+{
+  KfMultipartReadResult *self = KF_MULTIPART_READ_RESULT (object);
+
+  g_clear_object (&self->source_object);
+  g_clear_error (&self->error);
+
+  G_OBJECT_CLASS (kf_multipart_read_result_parent_class)->finalize (object);
+}
+
+static void
+kf_multipart_read_result_class_init (KfMultipartReadResultClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kf_multipart_read_result_finalize;
+}
+
+static void
+kf_multipart_read_result_init (KfMultipartReadResult *self)
+{
+}
+
+static gpointer
+kf_multipart_read_result_get_user_data (GAsyncResult *result)
+{
+  return KF_MULTIPART_READ_RESULT (result)->user_data;
+}
+
+static GObject *
+kf_multipart_read_result_get_source_object (GAsyncResult *result)
+{
+  return g_object_ref (KF_MULTIPART_READ_RESULT (result)->source_object);
+}
+
+static gboolean
+kf_multipart_read_result_is_tagged (GAsyncResult *result,
+                                    gpointer      source_tag)
+{
+  return source_tag == kf_multipart_stream_read_async;
+}
+
+static void
+kf_multipart_read_result_iface_init (GAsyncResultIface *iface)
+{
+  iface->get_user_data = kf_multipart_read_result_get_user_data;
+  iface->get_source_object = kf_multipart_read_result_get_source_object;
+  iface->is_tagged = kf_multipart_read_result_is_tagged;
+}
+
+/* GIO's default read_async on a pollable stream costs a GTask, a new idle
+ * GSource and a main-loop iteration per call, and libsoup's splice makes one
+ * call per 8 KiB, followed by a write that costs the same again. The one
+ * source below stays attached while the body is sent; it is ready while a
+ * read waits, and also, speculatively, in the iteration after it completed
+ * one: the splice's write completes in that iteration and asks for the next
+ * read there, so the read is answered in the same iteration. The callback
+ * always runs from this source's dispatch, never from inside read_async. */
+typedef struct {
+  GSource            source;
+  KfMultipartStream *stream;  /* not a reference: the stream destroys the source first */
+} ReadSource;
+
+static gboolean
+read_source_ready (GSource *source)
+{
+  KfMultipartStream *self = ((ReadSource *) source)->stream;
+
+  return self->read_callback != NULL || self->read_expected;
+}
+
+static gboolean
+read_source_prepare (GSource *source,
+                     int     *timeout)
+{
+  *timeout = -1;
+  return read_source_ready (source);
+}
+
+static gboolean
+read_source_dispatch (GSource     *source,
+                      GSourceFunc  unused_callback,
+                      gpointer     unused_data)
+{
+  KfMultipartStream *self = ((ReadSource *) source)->stream;
+  g_autoptr(GCancellable) cancellable = g_steal_pointer (&self->read_cancellable);
+  g_autoptr(KfMultipartReadResult) result = NULL;
+  GAsyncReadyCallback callback = g_steal_pointer (&self->read_callback);
+  gboolean more;
+
+  /* Expected but not asked for: the next read comes later, wake for it then. */
+  self->read_expected = FALSE;
+  if (callback == NULL)
+    return G_SOURCE_CONTINUE;
+
+  /* A result nobody else holds is used again: one object per 8 KiB shows. */
+  result = g_steal_pointer (&self->spare_result);
+  if (result == NULL)
+    result = g_object_new (KF_TYPE_MULTIPART_READ_RESULT, NULL);
+  result->source_object = g_object_ref (G_OBJECT (self));
+  result->user_data = g_steal_pointer (&self->read_user_data);
+  if (g_cancellable_set_error_if_cancelled (cancellable, &result->error))
+    result->size = -1;
+  else
+    result->size = read_body (self, self->read_buffer, self->read_count,
+                              cancellable, &result->error);
+
+  callback (result->source_object, G_ASYNC_RESULT (result), result->user_data);
+
+  /* The callback may have closed the stream, which drops this source. */
+  more = result->size > 0 && self->read_source == source;
+  if (more && G_OBJECT (result)->ref_count == 1)
+    {
+      /* Without its reference on us, or the two would keep each other alive. */
+      g_clear_object (&result->source_object);
+      self->spare_result = g_steal_pointer (&result);
+    }
+
+  /* GLib dispatches ready sources of one priority in the order they were
+   * added, and setting the priority adds the source again, last: after the
+   * write completion the callback has just queued. */
+  if (more)
+    {
+      self->read_expected = TRUE;
+      g_source_set_priority (source, g_source_get_priority (source));
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs read_source_funcs = {
+  .prepare = read_source_prepare,
+  .check = read_source_ready,
+  .dispatch = read_source_dispatch,
+};
+
+static void
+drop_read_source (KfMultipartStream *self)
+{
+  self->read_expected = FALSE;
+  g_clear_object (&self->spare_result);
+  if (self->read_source == NULL)
+    return;
+  g_source_destroy (self->read_source);
+  g_clear_pointer (&self->read_source, g_source_unref);
+}
+
+static void
+kf_multipart_stream_read_async (GInputStream        *stream,
+                                void                *buffer,
+                                gsize                count,
+                                int                  io_priority,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  KfMultipartStream *self = KF_MULTIPART_STREAM (stream);
+  GMainContext *context = g_main_context_get_thread_default ();
+
+  /* GInputStream allows one operation at a time. */
+  g_assert (self->read_callback == NULL);
+
+  if (context == NULL)
+    context = g_main_context_default ();
+  if (self->read_source != NULL && g_source_get_context (self->read_source) != context)
+    drop_read_source (self);
+  if (self->read_source == NULL)
+    {
+      self->read_source = g_source_new (&read_source_funcs, sizeof (ReadSource));
+      ((ReadSource *) self->read_source)->stream = self;
+      g_source_set_static_name (self->read_source, "[kenfiles] multipart read");
+      g_source_set_priority (self->read_source, io_priority);
+      g_source_attach (self->read_source, context);
+    }
+  else if (g_source_get_priority (self->read_source) != io_priority)
+    g_source_set_priority (self->read_source, io_priority);
+
+  self->read_buffer = buffer;
+  self->read_count = count;
+  self->read_cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  self->read_user_data = user_data;
+  self->read_callback = callback;
+}
+
+static gssize
+kf_multipart_stream_read_finish (GInputStream  *stream,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  KfMultipartReadResult *read_result;
+
+  g_return_val_if_fail (KF_IS_MULTIPART_READ_RESULT (result), -1);
+
+  read_result = KF_MULTIPART_READ_RESULT (result);
+  if (read_result->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (read_result->error));
+      return -1;
+    }
+  return read_result->size;
 }
 
 /* Closing local files is instant; doing it here keeps every access to the
@@ -448,6 +721,8 @@ kf_multipart_stream_finalize (GObject *object)
   g_clear_pointer (&self->boundary, g_free);
   g_clear_pointer (&self->content_type, g_free);
   g_clear_error (&self->read_error);
+  g_clear_pointer (&self->block, g_free);
+  drop_read_source (self);
 
   G_OBJECT_CLASS (kf_multipart_stream_parent_class)->finalize (object);
 }
@@ -462,6 +737,8 @@ kf_multipart_stream_class_init (KfMultipartStreamClass *klass)
   object_class->finalize = kf_multipart_stream_finalize;
 
   stream_class->read_fn = kf_multipart_stream_read;
+  stream_class->read_async = kf_multipart_stream_read_async;
+  stream_class->read_finish = kf_multipart_stream_read_finish;
   stream_class->close_fn = kf_multipart_stream_close;
   stream_class->close_async = kf_multipart_stream_close_async;
   stream_class->close_finish = kf_multipart_stream_close_finish;

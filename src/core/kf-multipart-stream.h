@@ -9,8 +9,9 @@ G_BEGIN_DECLS
  * memory, file contents read from their GInputStream as they are sent, then
  * the closing boundary. Its length is known in advance, so the request gets
  * an exact Content-Length, and memory does not grow with file size.
- * Implements GPollableInputStream so libsoup reads it on the main loop in
- * large steps instead of 8 KiB reads on a worker thread. */
+ * Implements GPollableInputStream and its own read_async so libsoup's 8 KiB
+ * splice reads are answered on the main loop, from 256 KiB file blocks,
+ * without a worker thread or a GTask per read. */
 
 #define KF_TYPE_MULTIPART_STREAM (kf_multipart_stream_get_type ())
 G_DECLARE_FINAL_TYPE (KfMultipartStream, kf_multipart_stream, KF, MULTIPART_STREAM, GInputStream)
