@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -324,6 +325,71 @@ run_curl (const char * const *argv,
   g_assert_no_error (error);
   *exit_status = g_subprocess_get_exit_status (proc);
   return g_steal_pointer (&out);
+}
+
+/* Sockets on local @port that the peer closed and we did not (CLOSE_WAIT). */
+static guint
+count_close_wait (guint port)
+{
+  g_autofree char *table = NULL;
+  g_autofree char *suffix = g_strdup_printf (":%04X", port);
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents ("/proc/net/tcp", &table, NULL, NULL));
+  lines = g_strsplit (table, "\n", -1);
+  /* "sl local_address rem_address st ...", addresses as HEXIP:HEXPORT, st 08 = CLOSE_WAIT */
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      char local[64], remote[64], state[8];
+
+      if (sscanf (lines[i], " %*s %63s %63s %7s", local, remote, state) == 3 &&
+          g_str_has_suffix (local, suffix) && g_str_equal (state, "08"))
+        n++;
+    }
+  return n;
+}
+
+static void
+test_closed_connections (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (kf_sandbox_get_file_server_url (fx->sandbox), G_URI_FLAGS_NONE, NULL);
+  guint port = (guint) g_uri_get_port (uri);
+
+  if (!g_file_test ("/usr/bin/curl", G_FILE_TEST_IS_EXECUTABLE) ||
+      !g_file_test ("/proc/net/tcp", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /usr/bin/curl or /proc/net/tcp");
+      return;
+    }
+
+  path = make_file (fx, "small.bin", 1000, 3);
+  /* Each curl process closes its connection when it exits, as clients do. */
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *sess_id = NULL, *upload_url = NULL, *sess_arg = NULL, *file_arg = NULL;
+      g_autofree char *out = NULL;
+      int exit_status;
+
+      get_upload_server (fx, &sess_id, &upload_url);
+      sess_arg = g_strconcat ("sess_id=", sess_id, NULL);
+      file_arg = g_strconcat ("file_0=@", path, NULL);
+      {
+        const char *argv[] = { "/usr/bin/curl", "-s", "-F", sess_arg, "-F", "utype=prem",
+                               "-F", file_arg, upload_url, NULL };
+
+        out = run_curl (argv, &exit_status);
+      }
+      g_assert_cmpint (exit_status, ==, 0);
+      g_assert_nonnull (strstr (out, "\"OK\""));
+    }
+
+  /* The server closes its side too: no socket is left half-open. */
+  for (guint i = 0; i < 100 && count_close_wait (port) > 0; i++)
+    g_usleep (20 * 1000);
+  g_assert_cmpuint (count_close_wait (port), ==, 0);
 }
 
 static void
@@ -1296,6 +1362,7 @@ main (int   argc,
   ADD ("account-info", test_account_info);
   ADD ("bad-key", test_bad_key);
   ADD ("curl-upload", test_curl_upload);
+  ADD ("closed-connections", test_closed_connections);
   ADD ("two-files", test_two_files);
   ADD ("bad-session", test_bad_session);
   ADD ("incomplete-upload", test_incomplete_upload);

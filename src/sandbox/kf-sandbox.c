@@ -1931,6 +1931,12 @@ file_request_started_cb (SoupServer        *server,
 
   state->self = self;
   state->msg = msg;
+  /* libsoup 3.2's server never closes a kept-alive connection that the
+   * client closed (fixed in 3.3): every upload would leave a socket in
+   * CLOSE_WAIT and its descriptor open. Upload hosts commonly answer and
+   * close anyway, and our client opens a fresh connection per upload. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Connection", "close");
   /* the body goes to disk through got-chunk, never into memory */
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   g_object_set_data_full (G_OBJECT (msg), REQUEST_STATE_KEY, state,
