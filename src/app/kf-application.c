@@ -5,7 +5,7 @@
 
 #include "kf-application.h"
 #include "kf-keyring.h"
-#include "kf-resources.h"
+#include "kf-pages-util.h"
 #include "kf-sandbox.h"
 #include "kf-store.h"
 #include "kf-util.h"
@@ -635,7 +635,7 @@ kf_application_class_init (KfApplicationClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  kf_register_resource ();
+  kf_app_ensure_resources ();
 }
 
 static void

@@ -5,6 +5,7 @@
 
 #include "kf-preferences-window.h"
 #include "kf-util.h"
+#include "kf-pages-util.h"
 
 struct _KfPreferencesWindow {
   AdwPreferencesWindow  parent_instance;
@@ -199,7 +200,8 @@ kf_preferences_window_class_init (KfPreferencesWindowClass *klass)
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/ui/kf-preferences-window.ui");
+  kf_app_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/kf-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, server_group);
   gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, server_error_label);

@@ -8,6 +8,7 @@
 #include "kf-upload-row.h"
 #include "kf-util.h"
 #include "kf-window.h"
+#include "kf-pages-util.h"
 
 /* Problems listed one by one in the folder dialog before "and N more". */
 #define MAX_PROBLEMS_SHOWN 5
@@ -588,7 +589,8 @@ kf_upload_page_class_init (KfUploadPageClass *klass)
 
   object_class->dispose = kf_upload_page_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/ui/kf-upload-page.ui");
+  kf_app_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/kf-upload-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KfUploadPage, drop_area);
   gtk_widget_class_bind_template_child (widget_class, KfUploadPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, KfUploadPage, list_stack);

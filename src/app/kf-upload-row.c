@@ -5,6 +5,7 @@
 
 #include "kf-upload-row.h"
 #include "kf-util.h"
+#include "kf-pages-util.h"
 
 struct _KfUploadRow {
   AdwBin          parent_instance;
@@ -206,7 +207,8 @@ kf_upload_row_class_init (KfUploadRowClass *klass)
 
   object_class->dispose = kf_upload_row_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/ui/kf-upload-row.ui");
+  kf_app_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/kf-upload-row.ui");
   gtk_widget_class_bind_template_child (widget_class, KfUploadRow, icon);
   gtk_widget_class_bind_template_child (widget_class, KfUploadRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, KfUploadRow, detail_label);

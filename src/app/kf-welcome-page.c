@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "kf-welcome-page.h"
+#include "kf-pages-util.h"
 
 struct _KfWelcomePage {
   AdwBin            parent_instance;
@@ -192,7 +193,8 @@ kf_welcome_page_class_init (KfWelcomePageClass *klass)
 
   object_class->dispose = kf_welcome_page_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/ui/kf-welcome-page.ui");
+  kf_app_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/kf-welcome-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KfWelcomePage, key_row);
   gtk_widget_class_bind_template_child (widget_class, KfWelcomePage, error_label);
   gtk_widget_class_bind_template_child (widget_class, KfWelcomePage, keyring_label);

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "kf-window-private.h"
+#include "kf-pages-util.h"
 
 G_DEFINE_FINAL_TYPE (KfWindow, kf_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -218,7 +219,8 @@ kf_window_class_init (KfWindowClass *klass)
   g_type_ensure (KF_TYPE_WELCOME_PAGE);
   g_type_ensure (KF_TYPE_UPLOAD_PAGE);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/ui/kf-window.ui");
+  kf_app_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/kf-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KfWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KfWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, KfWindow, switcher_bar);

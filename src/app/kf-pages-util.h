@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 /* Small helpers shared by the pages; not a public API of the app. */
 
-void      kf_pages_ensure_resources      (void);
+void      kf_app_ensure_resources      (void);
 
 /* "$0.049", "$12.50": at least two decimals, at most five, no trailing zeros. */
 char     *kf_pages_format_money          (double              amount);

@@ -150,9 +150,9 @@ kf_remote_upload_dialog_class_init (KfRemoteUploadDialogClass *klass)
     g_signal_new ("submitted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRV);
 
-  kf_pages_ensure_resources ();
+  kf_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/com/kenfiles/Desktop/pages/kf-remote-upload-dialog.ui");
+                                               "/com/kenfiles/Desktop/kf-remote-upload-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, KfRemoteUploadDialog, upload_button);
   gtk_widget_class_bind_template_child (widget_class, KfRemoteUploadDialog, text_view);
   gtk_widget_class_bind_template_child (widget_class, KfRemoteUploadDialog, error_label);

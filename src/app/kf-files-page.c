@@ -1024,10 +1024,10 @@ kf_files_page_class_init (KfFilesPageClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  kf_pages_ensure_resources ();
+  kf_app_ensure_resources ();
   g_type_ensure (KF_TYPE_ADAPTIVE_BOX);
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/com/kenfiles/Desktop/pages/kf-files-page.ui");
+                                               "/com/kenfiles/Desktop/kf-files-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KfFilesPage, path_label);
   gtk_widget_class_bind_template_child (widget_class, KfFilesPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, KfFilesPage, stack);

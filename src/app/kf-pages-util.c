@@ -6,17 +6,16 @@
 
 #include "kf-error.h"
 #include "kf-pages-util.h"
-
-void kf_pages_register_resource (void);
+#include "kf-resources.h"
 
 void
-kf_pages_ensure_resources (void)
+kf_app_ensure_resources (void)
 {
   static gsize registered = 0;
 
   if (g_once_init_enter (&registered))
     {
-      kf_pages_register_resource ();
+      kf_register_resource ();
       g_once_init_leave (&registered, 1);
     }
 }

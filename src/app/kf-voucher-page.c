@@ -1011,9 +1011,9 @@ kf_voucher_page_class_init (KfVoucherPageClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  kf_pages_ensure_resources ();
+  kf_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/com/kenfiles/Desktop/pages/kf-voucher-page.ui");
+                                               "/com/kenfiles/Desktop/kf-voucher-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, plans_group);
   gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, result_revealer);
   gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, code_label);

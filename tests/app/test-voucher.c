@@ -378,7 +378,7 @@ test_voucher_sigkill_after_purchase (Fixture       *fixture,
       g_subprocess_launcher_setenv (launcher, "KF_CHILD_SERVER", kf_sandbox_get_url (fixture->sandbox), TRUE);
       g_subprocess_launcher_setenv (launcher, "KF_CHILD_KEY", kf_sandbox_get_api_key (fixture->sandbox), TRUE);
       g_subprocess_launcher_setenv (launcher, "KF_CHILD_LEDGER", fixture->ledger, TRUE);
-      child = g_subprocess_launcher_spawn (launcher, &error, g_test_get_filename (G_TEST_BUILT, "pages", "test-pages-voucher", NULL), NULL);
+      child = g_subprocess_launcher_spawn (launcher, &error, g_test_get_filename (G_TEST_BUILT, "app", "test-pages-voucher", NULL), NULL);
       g_assert_no_error (error);
 
       /* The server has made the voucher; the app is saving or showing it.
