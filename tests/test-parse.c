@@ -820,6 +820,77 @@ test_multipart_escape_and_size (void)
 }
 
 static void
+test_escape_for_terminal (void)
+{
+  const struct {
+    const char *in;
+    const char *out;
+  } cases[] = {
+    { "", "" },
+    { "plain name.txt", "plain name.txt" },
+    { "Grüße, 日本語 ✓ 🎉", "Grüße, 日本語 ✓ 🎉" },
+    /* The voucher attack: clear the screen, then print a fake code. */
+    { "ABC\033[2J\033[HFAKE-CODE", "ABC\\x1B[2J\\x1B[HFAKE-CODE" },
+    { "line1\nline2\rover\ttab", "line1\\nline2\\rover\\ttab" },
+    { "bell\a back\b del\177 nul-less\001", "bell\\x07 back\\x08 del\\x7F nul-less\\x01" },
+    /* C1 controls as UTF-8 (U+009B is a one-byte CSI on some terminals). */
+    { "csi\xc2\x9b" "2J next\xc2\x85" "end", "csi\\u009B2J next\\u0085end" },
+    /* Bytes that are not UTF-8, including a lone C1 byte and a truncated sequence. */
+    { "bad\xff\xfe name\x9b" "x \xc3", "bad\\xFF\\xFE name\\x9Bx \\xC3" },
+    /* Overlong encoding of '/' and an encoded surrogate are not UTF-8 either. */
+    { "\xc0\xaf \xed\xa0\x80", "\\xC0\\xAF \\xED\\xA0\\x80" },
+    /* Backslashes are doubled so that what is shown is unambiguous. */
+    { "a\\x1B b\\", "a\\\\x1B b\\\\" },
+    /* Bidirectional overrides and line separators reorder or break lines. */
+    { "invoice\xe2\x80\xaegpj.exe", "invoice\\u202Egpj.exe" },
+    { "a\xe2\x80\xa8" "b\xe2\x81\xa6" "c", "a\\u2028b\\u2066c" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = kf_util_escape_for_terminal (cases[i].in);
+
+      g_assert_cmpstr (out, ==, cases[i].out);
+      g_assert_true (g_utf8_validate (out, -1, NULL));
+      for (const char *p = out; *p != '\0'; p++)
+        g_assert_true ((guchar) *p >= 0x20 && (guchar) *p != 0x7f);
+    }
+
+  {
+    g_autofree char *out = kf_util_escape_for_terminal (NULL);
+    g_assert_cmpstr (out, ==, "");
+  }
+}
+
+static void
+test_escape_invalid_utf8 (void)
+{
+  const struct {
+    const char *in;
+    const char *out;
+  } cases[] = {
+    { "", "" },
+    /* Valid UTF-8 is left alone: control characters are JSON's to escape. */
+    { "Grüße\n\033 a\\b", "Grüße\n\033 a\\b" },
+    { "name-\xff\xfe.txt", "name-\\xFF\\xFE.txt" },
+    { "trunc\xe2\x82", "trunc\\xE2\\x82" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = kf_util_escape_invalid_utf8 (cases[i].in);
+
+      g_assert_cmpstr (out, ==, cases[i].out);
+      g_assert_true (g_utf8_validate (out, -1, NULL));
+    }
+
+  {
+    g_autofree char *out = kf_util_escape_invalid_utf8 (NULL);
+    g_assert_null (out);
+  }
+}
+
+static void
 test_plans (void)
 {
   guint n = 0;
@@ -871,6 +942,8 @@ main (int argc, char **argv)
   g_test_add_func ("/util/redact", test_redact);
   g_test_add_func ("/util/server-url", test_normalize_server_url);
   g_test_add_func ("/util/escape-and-size", test_multipart_escape_and_size);
+  g_test_add_func ("/util/escape-for-terminal", test_escape_for_terminal);
+  g_test_add_func ("/util/escape-invalid-utf8", test_escape_invalid_utf8);
   g_test_add_func ("/types/plans", test_plans);
 
   return g_test_run ();

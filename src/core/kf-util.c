@@ -203,3 +203,98 @@ kf_multipart_escape (const char *value)
     }
   return g_string_free (out, FALSE);
 }
+
+/* Characters that are printable but reorder or break the line they are in:
+ * a file name must not be able to display as another one. */
+static gboolean
+is_layout_control (gunichar c)
+{
+  return c == 0x061C ||                  /* ARABIC LETTER MARK */
+         c == 0x200E || c == 0x200F ||   /* LRM, RLM */
+         (c >= 0x202A && c <= 0x202E) || /* embeddings and overrides */
+         (c >= 0x2066 && c <= 0x2069) || /* isolates */
+         c == 0x2028 || c == 0x2029;     /* line and paragraph separators */
+}
+
+char *
+kf_util_escape_for_terminal (const char *text)
+{
+  const char *p;
+  const char *end;
+  GString *out;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  end = text + strlen (text);
+  out = g_string_sized_new (end - text);
+
+  for (p = text; p < end;)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02X", (guchar) *p);
+          p++;
+          continue;
+        }
+
+      switch (c)
+        {
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (out, "\\x%02X", c);
+          else if ((c >= 0x80 && c < 0xa0) || is_layout_control (c))
+            g_string_append_printf (out, "\\u%04X", c);
+          else
+            g_string_append_len (out, p, g_utf8_next_char (p) - p);
+        }
+      p = g_utf8_next_char (p);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+kf_util_escape_invalid_utf8 (const char *text)
+{
+  const char *p;
+  const char *end;
+  const char *valid_end;
+  GString *out;
+
+  if (text == NULL)
+    return NULL;
+
+  end = text + strlen (text);
+  if (g_utf8_validate (text, end - text, NULL))
+    return g_strdup (text);
+
+  out = g_string_sized_new (end - text + 16);
+  for (p = text; p < end;)
+    {
+      g_utf8_validate (p, end - p, &valid_end);
+      g_string_append_len (out, p, valid_end - p);
+      p = valid_end;
+      if (p < end)
+        {
+          g_string_append_printf (out, "\\x%02X", (guchar) *p);
+          p++;
+        }
+    }
+
+  return g_string_free (out, FALSE);
+}

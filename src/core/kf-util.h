@@ -21,4 +21,16 @@ char     *kf_format_size           (gint64       bytes);
  * browsers do: " -> %22, CR -> %0D, LF -> %0A. */
 char     *kf_multipart_escape      (const char  *value);
 
+/* Returns @text made safe to print on a terminal as plain text: control
+ * characters (C0, DEL, C1), bidirectional and line-separator characters are
+ * shown as \n, \r, \t, \xNN or \uNNNN, bytes that are not UTF-8 as \xNN,
+ * and a backslash as \\, so the result is one line of valid UTF-8 that
+ * cannot move the cursor or change colours. NULL gives "". */
+char     *kf_util_escape_for_terminal (const char *text);
+
+/* Returns @text with every byte that is not part of valid UTF-8 shown as
+ * \xNN and everything else unchanged, e.g. a local file name for JSON.
+ * NULL gives NULL. */
+char     *kf_util_escape_invalid_utf8 (const char *text);
+
 G_END_DECLS
