@@ -272,6 +272,30 @@ test_corrupt_file (Fixture       *fixture,
   g_assert_cmpstr (kf_history_lookup (again, "ok")->name, ==, "fine.txt");
 }
 
+static void
+test_deep_nesting (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  /* 100,000 levels overflowed json-glib's stack: now a damaged file. */
+  g_autoptr(GString) text = g_string_new ("{\"entries\":");
+  g_autoptr(KfHistory) history = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = g_strconcat (fixture->path, ".corrupt", NULL);
+  g_autofree char *kept = NULL;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (text, "[{\"a\":");
+  g_assert_true (g_file_set_contents (fixture->path, text->str, -1, &error));
+
+  history = kf_history_new (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (kf_history_load (history, &error));
+  g_assert_error (error, KF_STORE_ERROR, KF_STORE_ERROR_CORRUPT);
+  g_assert_cmpuint (kf_history_get_entries (history)->len, ==, 0);
+  g_assert_true (g_file_get_contents (aside, &kept, NULL, NULL));
+  g_assert_cmpstr (kept, ==, text->str);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -283,6 +307,7 @@ main (int   argc,
   g_test_add ("/history/background", Fixture, NULL, fixture_setup, test_saved_in_background, fixture_teardown);
   g_test_add ("/history/load-async", Fixture, NULL, fixture_setup, test_load_async, fixture_teardown);
   g_test_add ("/history/corrupt", Fixture, NULL, fixture_setup, test_corrupt_file, fixture_teardown);
+  g_test_add ("/history/deep-nesting", Fixture, NULL, fixture_setup, test_deep_nesting, fixture_teardown);
 
   return g_test_run ();
 }

@@ -260,6 +260,32 @@ test_csv (Fixture       *fixture,
 }
 
 static void
+test_deep_nesting (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  /* 100,000 levels overflowed json-glib's stack: now a damaged file. */
+  g_autoptr(GString) text = g_string_new ("{\"vouchers\":");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *after = NULL;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (text, '[');
+  g_assert_true (g_file_set_contents (fixture->path, text->str, -1, &error));
+
+  entries = kf_ledger_load (fixture->path, &error);
+  g_assert_null (entries);
+  g_assert_error (error, KF_STORE_ERROR, KF_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "nested more deeply than 64 levels"));
+  g_clear_error (&error);
+
+  g_assert_false (kf_ledger_append (fixture->path, "30p", "never", &error));
+  g_assert_error (error, KF_STORE_ERROR, KF_STORE_ERROR_CORRUPT);
+  g_assert_true (g_file_get_contents (fixture->path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, text->str);
+}
+
+static void
 test_corrupt (Fixture       *fixture,
               gconstpointer  data)
 {
@@ -525,6 +551,7 @@ main (int   argc,
   g_test_add ("/ledger/unknown-fields-kept", Fixture, NULL, fixture_setup, test_unknown_fields_kept, fixture_teardown);
   g_test_add ("/ledger/csv", Fixture, NULL, fixture_setup, test_csv, fixture_teardown);
   g_test_add ("/ledger/corrupt", Fixture, NULL, fixture_setup, test_corrupt, fixture_teardown);
+  g_test_add ("/ledger/deep-nesting", Fixture, NULL, fixture_setup, test_deep_nesting, fixture_teardown);
   g_test_add ("/ledger/crash-safety", Fixture, NULL, fixture_setup, test_crash_safety, fixture_teardown);
   g_test_add ("/ledger/async", Fixture, NULL, fixture_setup, test_async, fixture_teardown);
   g_test_add ("/store/write-file", Fixture, NULL, fixture_setup, test_write_file, fixture_teardown);

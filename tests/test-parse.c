@@ -7,6 +7,7 @@
 
 #include "kf-client-private.h"
 #include "kf-error.h"
+#include "kf-json.h"
 #include "kf-parse.h"
 #include "kf-types.h"
 #include "kf-util.h"
@@ -631,6 +632,216 @@ test_envelope_server_text_plain (void)
   g_assert_cmpuint (g_utf8_strlen (error->message, -1), <=, 301);
 }
 
+/* A string of @n copies of @open, for nesting bombs. */
+static char *
+repeat (const char *open,
+        guint       n)
+{
+  GString *text = g_string_sized_new (strlen (open) * n + 1);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (text, open);
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_envelope_deep_nesting (void)
+{
+  /* json-glib 1.6 recurses once per level: 100,000 levels overflowed the
+   * stack before any answer was checked, voucher answers included. */
+  const char *opens[] = { "[", "{\"a\":", "[{\"a\":" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (opens); i++)
+    {
+      g_autofree char *bomb = repeat (opens[i], 100000);
+      g_autofree char *wrapped = g_strconcat ("{\"status\":200,\"msg\":\"OK\",\"result\":",
+                                              bomb, NULL);
+      g_autoptr(GBytes) body = text_bytes (bomb);
+      g_autoptr(GBytes) wrapped_body = text_bytes (wrapped);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *voucher = NULL;
+
+      assert_envelope_error (bomb, KF_ERROR_PROTOCOL,
+                             "The server’s answer could not be read: it is nested "
+                             "more deeply than 64 levels.");
+      assert_envelope_error (wrapped, KF_ERROR_PROTOCOL, NULL);
+
+      voucher = kf_parse_voucher (wrapped_body, &error);
+      g_assert_null (voucher);
+      g_assert_error (error, KF_ERROR, KF_ERROR_PROTOCOL);
+      g_clear_error (&error);
+
+      root = kf_parse_envelope (body, &error);
+      g_assert_null (root);
+      g_assert_error (error, KF_ERROR, KF_ERROR_PROTOCOL);
+    }
+}
+
+static JsonNode *
+json_bounded (const char *text,
+              guint       max_depth,
+              GError    **error)
+{
+  return kf_json_parse_bounded (text, strlen (text), max_depth, error);
+}
+
+static void
+assert_json_error (const char *text,
+                   guint       max_depth,
+                   int         code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = json_bounded (text, max_depth, &error);
+
+  g_assert_null (root);
+  g_assert_error (error, KF_JSON_ERROR, code);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+}
+
+static void
+test_json_deep (void)
+{
+  const char *opens[] = { "[", "{\"a\":", "[{\"a\":" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (opens); i++)
+    {
+      g_autofree char *bomb = repeat (opens[i], 100000);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) root = json_bounded (bomb, KF_JSON_MAX_DEPTH, &error);
+
+      g_assert_null (root);
+      g_assert_error (error, KF_JSON_ERROR, KF_JSON_ERROR_TOO_DEEP);
+      g_assert_cmpstr (error->message, ==, "The data is nested more deeply than 64 levels.");
+    }
+}
+
+static void
+test_json_depth_boundary (void)
+{
+  for (guint depth = 1; depth <= KF_JSON_MAX_DEPTH + 1; depth++)
+    {
+      g_autofree char *open = repeat ("[", depth);
+      g_autofree char *close = repeat ("]", depth);
+      g_autofree char *text = g_strconcat (open, close, NULL);
+      g_autofree char *open_obj = repeat ("{\"k\":", depth);
+      g_autofree char *close_obj = repeat ("}", depth);
+      g_autofree char *obj = g_strconcat (open_obj, "1", close_obj, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) root = json_bounded (text, KF_JSON_MAX_DEPTH, &error);
+      g_autoptr(JsonNode) obj_root = NULL;
+
+      if (depth <= KF_JSON_MAX_DEPTH)
+        {
+          g_assert_no_error (error);
+          g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
+          obj_root = json_bounded (obj, KF_JSON_MAX_DEPTH, &error);
+          g_assert_no_error (error);
+          g_assert_true (JSON_NODE_HOLDS_OBJECT (obj_root));
+        }
+      else
+        {
+          g_assert_null (root);
+          g_assert_error (error, KF_JSON_ERROR, KF_JSON_ERROR_TOO_DEEP);
+          assert_json_error (obj, KF_JSON_MAX_DEPTH, KF_JSON_ERROR_TOO_DEEP);
+        }
+    }
+
+  /* Siblings do not add up; the limit is the caller's. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) root = json_bounded ("[[1],[2],{\"a\":[3]},[[4]]]", 3, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (root);
+    assert_json_error ("[[1],[2],{\"a\":[3]},[[[4]]]]", 3, KF_JSON_ERROR_TOO_DEEP);
+    assert_json_error ("[]", 0, KF_JSON_ERROR_TOO_DEEP);
+  }
+}
+
+static void
+test_json_strings (void)
+{
+  g_autofree char *brackets = repeat ("[{", 50000);
+  g_autofree char *in_string = g_strconcat ("[\"", brackets, "\"]", NULL);
+  g_autofree char *after_escaped_quote = g_strconcat ("[\"\\\"", brackets, "\"]", NULL);
+  g_autofree char *after_escaped_backslash = g_strconcat ("[\"\\\\\"", brackets, "\"]", NULL);
+  g_autofree char *in_key = g_strconcat ("{\"", brackets, "\":1}", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) root2 = NULL;
+  g_autoptr(JsonNode) root3 = NULL;
+  const char slice[] = "[1,2]garbage that is not there";
+
+  root = json_bounded (in_string, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (json_array_get_string_element (json_node_get_array (root), 0)),
+                    ==, 100000);
+
+  root2 = json_bounded (after_escaped_quote, 2, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (root2);
+
+  root3 = json_bounded (in_key, 1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (root3);
+
+  /* "\\" ends the string: the brackets after it are structure. */
+  assert_json_error (after_escaped_backslash, KF_JSON_MAX_DEPTH, KF_JSON_ERROR_TOO_DEEP);
+
+  /* json-glib would skip comments and read 'strings': both could hide
+   * brackets from the count, so neither is accepted. */
+  assert_json_error ("/* \" */ [[[[1]]]]", KF_JSON_MAX_DEPTH, KF_JSON_ERROR_INVALID);
+  assert_json_error ("['a]', 1]", KF_JSON_MAX_DEPTH, KF_JSON_ERROR_INVALID);
+  {
+    const char with_nul[] = "[\"a\0[[[[\"]";
+
+    g_autoptr(JsonNode) none = kf_json_parse_bounded (with_nul, sizeof with_nul - 1,
+                                                      KF_JSON_MAX_DEPTH, &error);
+    g_assert_null (none);
+    g_assert_error (error, KF_JSON_ERROR, KF_JSON_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+
+  assert_json_error ("", KF_JSON_MAX_DEPTH, KF_JSON_ERROR_INVALID);
+  assert_json_error ("   ", KF_JSON_MAX_DEPTH, KF_JSON_ERROR_INVALID);
+  assert_json_error ("[1,", KF_JSON_MAX_DEPTH, KF_JSON_ERROR_INVALID);
+  assert_json_error ("\"open", KF_JSON_MAX_DEPTH, KF_JSON_ERROR_INVALID);
+  assert_json_error ("]]]]", KF_JSON_MAX_DEPTH, KF_JSON_ERROR_INVALID);
+
+  /* Only @length bytes are read: no NUL terminator needed. */
+  {
+    g_autoptr(JsonNode) five = kf_json_parse_bounded (slice, 5, KF_JSON_MAX_DEPTH, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (five)), ==, 2);
+  }
+}
+
+static void
+test_json_size (void)
+{
+  gsize size = KF_JSON_MAX_BYTES;
+  g_autofree char *text = g_malloc (size + 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) over = NULL;
+
+  memset (text, ' ', size + 1);
+  text[0] = '[';
+  text[size - 2] = '1';
+  text[size - 1] = ']';
+
+  root = kf_json_parse_bounded (text, size, KF_JSON_MAX_DEPTH, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_array_get_int_element (json_node_get_array (root), 0), ==, 1);
+
+  over = kf_json_parse_bounded (text, size + 1, KF_JSON_MAX_DEPTH, &error);
+  g_assert_null (over);
+  g_assert_error (error, KF_JSON_ERROR, KF_JSON_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, "The data is larger than 8.0\u00a0MiB.");
+}
+
 static void
 test_check_http (void)
 {
@@ -936,7 +1147,12 @@ main (int argc, char **argv)
   g_test_add_func ("/parse/folders", test_folder_list_and_create);
   g_test_add_func ("/parse/envelope/errors", test_envelope_errors);
   g_test_add_func ("/parse/envelope/server-text", test_envelope_server_text_plain);
+  g_test_add_func ("/parse/envelope/deep-nesting", test_envelope_deep_nesting);
   g_test_add_func ("/parse/check-http", test_check_http);
+  g_test_add_func ("/json/deep", test_json_deep);
+  g_test_add_func ("/json/depth-boundary", test_json_depth_boundary);
+  g_test_add_func ("/json/strings", test_json_strings);
+  g_test_add_func ("/json/size", test_json_size);
   g_test_add_func ("/parse/error/transient", test_transient);
   g_test_add_func ("/parse/error/map-transport", test_map_transport_error);
   g_test_add_func ("/util/redact", test_redact);

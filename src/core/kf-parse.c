@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "kf-error.h"
+#include "kf-json.h"
 #include "kf-parse.h"
 
 #define MAX_SERVER_TEXT 300
@@ -409,12 +410,23 @@ kf_parse_check_http (guint         http_status,
   return TRUE;
 }
 
+void
+kf_parse_set_answer_too_large (GError **error)
+{
+  g_autofree char *limit = g_format_size_full (KF_JSON_MAX_BYTES, G_FORMAT_SIZE_IEC_UNITS);
+
+  g_set_error (error, KF_ERROR, KF_ERROR_PROTOCOL,
+               _("The server’s answer is larger than %s, more than any real answer: "
+                 "it was not read."), limit);
+}
+
 static JsonNode *
 parse_json (GBytes  *body,
             GError **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) json_error = NULL;
   g_autofree char *message = NULL;
+  JsonNode *root;
   gsize len = 0;
   const char *data = body != NULL ? g_bytes_get_data (body, &len) : NULL;
   gsize i = 0;
@@ -438,17 +450,28 @@ parse_json (GBytes  *body,
       return NULL;
     }
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
-      json_parser_get_root (parser) == NULL)
+  root = kf_json_parse_bounded (data, len, KF_JSON_MAX_DEPTH, &json_error);
+  if (root == NULL)
     {
-      g_set_error_literal (error, KF_ERROR, KF_ERROR_PROTOCOL,
-                           _("The server’s answer could not be read: it is not "
-                             "valid JSON."));
+      if (g_error_matches (json_error, KF_JSON_ERROR, KF_JSON_ERROR_TOO_DEEP))
+        g_set_error (error, KF_ERROR, KF_ERROR_PROTOCOL,
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "The server’s answer could not be read: it is nested "
+                                  "more deeply than %u level.",
+                                  "The server’s answer could not be read: it is nested "
+                                  "more deeply than %u levels.",
+                                  KF_JSON_MAX_DEPTH),
+                     (guint) KF_JSON_MAX_DEPTH);
+      else if (g_error_matches (json_error, KF_JSON_ERROR, KF_JSON_ERROR_TOO_LARGE))
+        kf_parse_set_answer_too_large (error);
+      else
+        g_set_error_literal (error, KF_ERROR, KF_ERROR_PROTOCOL,
+                             _("The server’s answer could not be read: it is not "
+                               "valid JSON."));
       return NULL;
     }
 
-  return json_node_ref (json_parser_get_root (parser));
+  return root;
 }
 
 static gboolean

@@ -31,6 +31,10 @@ gboolean        kf_parse_check_http            (guint         http_status,
 JsonNode       *kf_parse_envelope              (GBytes       *body,
                                                 GError      **error);
 
+/* KF_ERROR_PROTOCOL for an answer over KF_JSON_MAX_BYTES (kf-json.h),
+ * whether found while reading or when parsing. */
+void            kf_parse_set_answer_too_large  (GError      **error);
+
 KfAccountInfo  *kf_parse_account_info          (JsonNode     *root,
                                                 GError      **error);
 KfStats        *kf_parse_stats                 (JsonNode     *root,

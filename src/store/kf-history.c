@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "kf-history.h"
+#include "kf-json.h"
 
 #define HISTORY_FILE_NAME "history.json"
 #define HISTORY_VERSION 1
@@ -283,22 +284,21 @@ parse (const char  *data,
        gsize        length,
        GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kf_history_entry_free);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  JsonNode *root;
   JsonObject *object;
   JsonNode *list;
 
-  if (!json_parser_load_from_data (parser, data, length, NULL))
+  root = kf_json_parse_bounded (data, length, KF_JSON_MAX_DEPTH, NULL);
+  if (root == NULL)
     {
       g_set_error_literal (error, KF_STORE_ERROR, KF_STORE_ERROR_CORRUPT,
                            _("The upload history file is damaged."));
       return NULL;
     }
 
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, KF_STORE_ERROR, KF_STORE_ERROR_CORRUPT,
                            _("The upload history file is damaged."));

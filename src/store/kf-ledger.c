@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "kf-json.h"
 #include "kf-ledger.h"
 
 #define LEDGER_FILE_NAME "vouchers.json"
@@ -235,7 +236,6 @@ static JsonNode *
 read_tree (const char  *path,
            GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   gsize length;
@@ -250,14 +250,22 @@ read_tree (const char  *path,
       return NULL;
     }
 
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, contents, length, &local_error))
+  root = kf_json_parse_bounded (contents, length, KF_JSON_MAX_DEPTH, &local_error);
+  if (root == NULL)
     {
-      set_corrupt_error (error, path, local_error->message);
+      g_autofree char *detail = NULL;
+
+      if (g_error_matches (local_error, KF_JSON_ERROR, KF_JSON_ERROR_TOO_DEEP))
+        detail = g_strdup_printf (_("nested more deeply than %u levels"),
+                                  (guint) KF_JSON_MAX_DEPTH);
+      else if (g_error_matches (local_error, KF_JSON_ERROR, KF_JSON_ERROR_TOO_LARGE))
+        detail = g_strdup (_("too large"));
+      else
+        detail = g_strdup (_("not valid JSON"));
+      set_corrupt_error (error, path, detail);
       return NULL;
     }
 
-  root = json_parser_steal_root (parser);
   if (!validate_tree (root, path, error))
     {
       g_clear_pointer (&root, json_node_unref);

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Limits for every JSON text we read, from a server or from our own files.
+ * Our answers and files nest a handful of levels; json-glib 1.6 recurses
+ * once per level, so an unbounded depth is a stack overflow. */
+#define KF_JSON_MAX_DEPTH 64
+#define KF_JSON_MAX_BYTES ((gsize) 8 * 1024 * 1024)
+
+#define KF_JSON_ERROR (kf_json_error_quark ())
+
+typedef enum {
+  KF_JSON_ERROR_INVALID,    /* not JSON (or JSON we do not accept: comments, 'strings') */
+  KF_JSON_ERROR_TOO_DEEP,   /* arrays/objects nested deeper than allowed */
+  KF_JSON_ERROR_TOO_LARGE,  /* more than KF_JSON_MAX_BYTES */
+} KfJsonError;
+
+GQuark    kf_json_error_quark    (void);
+
+/* Parses @length bytes of @data (need not be NUL-terminated; may be any
+ * bytes, so fuzz targets can call it directly). Before json-glib sees the
+ * text, refuses more than KF_JSON_MAX_BYTES and nesting of arrays and
+ * objects deeper than @max_depth (brackets inside strings do not count;
+ * @max_depth levels are accepted). Only standard JSON is accepted: no
+ * comments, no single-quoted strings, no NUL bytes. An empty text is
+ * KF_JSON_ERROR_INVALID. Returns a new (mutable) root node. Messages are
+ * sentences about "the data", for callers to wrap. */
+JsonNode *kf_json_parse_bounded  (const char  *data,
+                                  gsize        length,
+                                  guint        max_depth,
+                                  GError     **error);
+
+G_END_DECLS
