@@ -97,8 +97,7 @@ kf_pages_parse_day (const char *day)
 gboolean
 kf_pages_error_is_cancelled (const GError *error)
 {
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-         g_error_matches (error, KF_ERROR, KF_ERROR_CANCELLED);
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 const char *

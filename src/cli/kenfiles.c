@@ -108,7 +108,6 @@ kf_cli_error_code (const GError *error)
     [KF_ERROR_PROTOCOL] = "protocol",
     [KF_ERROR_REFUSED] = "refused",
     [KF_ERROR_LOCAL_FILE] = "local-file",
-    [KF_ERROR_CANCELLED] = "cancelled",
     [KF_ERROR_INSECURE_URL] = "insecure-url",
     [KF_ERROR_TOO_LARGE] = "too-large",
     [KF_ERROR_NOT_AVAILABLE] = "not-available",
@@ -175,8 +174,7 @@ void
 kf_cli_fail (KfCli        *cli,
              const GError *error)
 {
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      g_error_matches (error, KF_ERROR, KF_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       kf_cli_fail_literal (cli, "cancelled", _("Stopped."));
       return;

@@ -182,8 +182,7 @@ upload_cb (GObject      *source,
   if (error != NULL)
     {
       job->n_failed++;
-      if (!g_error_matches (error, KF_ERROR, KF_ERROR_CANCELLED) &&
-          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_autofree char *message = g_strdup_printf (_("“%s” was not uploaded: %s"),
                                                       item->name, error->message);

@@ -16,9 +16,9 @@ guint        kf_client_get_max_attempts    (KfClient     *self);
 guint        kf_client_get_backoff_ms      (KfClient     *self,
                                             guint         attempt);
 
-/* Turns a transport error from libsoup/GIO (or a cancelled operation) into
- * a KF_ERROR with a user-facing message; a KF_ERROR is copied as is.
- * G_IO_ERROR_CANCELLED -> KF_ERROR_CANCELLED, timeouts -> TIMED_OUT,
+/* Turns a transport error from libsoup/GIO into a KF_ERROR with a
+ * user-facing message; a KF_ERROR is copied as is. G_IO_ERROR_CANCELLED
+ * stays G_IO_ERROR_CANCELLED (with a user-facing message), timeouts -> TIMED_OUT,
  * DNS/refused/unreachable/TLS/other I/O -> NETWORK (transient),
  * libsoup parsing errors -> PROTOCOL. A connection closed or reset
  * (BROKEN_PIPE, CONNECTION_CLOSED, PARTIAL_INPUT) maps to NETWORK, or to

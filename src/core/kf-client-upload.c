@@ -133,7 +133,7 @@ static void
 return_cancelled (GTask *task)
 {
   close_body (g_task_get_task_data (task));
-  g_task_return_new_error (task, KF_ERROR, KF_ERROR_CANCELLED, "%s",
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
                            _("The upload was cancelled."));
 }
 
@@ -695,7 +695,7 @@ kf_client_upload_async (KfClient            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kf_client_upload_async);
-  /* Cancellation is reported as KF_ERROR_CANCELLED, not G_IO_ERROR. */
+  /* return_cancelled() closes the body first, then returns G_IO_ERROR_CANCELLED. */
   g_task_set_check_cancellable (task, FALSE);
 
   data = g_new0 (UploadData, 1);

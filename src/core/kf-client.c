@@ -140,7 +140,7 @@ kf_client_map_transport_error (const GError *error,
     return g_error_copy (error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_new_literal (KF_ERROR, KF_ERROR_CANCELLED,
+    return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                 _("The operation was cancelled."));
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
@@ -256,7 +256,7 @@ static void request_send (GTask *task);
 static void
 task_return_cancelled (GTask *task)
 {
-  g_task_return_new_error (task, KF_ERROR, KF_ERROR_CANCELLED, "%s",
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
                            _("The operation was cancelled."));
 }
 

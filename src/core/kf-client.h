@@ -32,7 +32,7 @@ typedef void (*KfProgressFunc) (goffset  sent,
  * (base of the exponential backoff, default 500).
  *
  * Every API call fails with KF_ERROR_NO_KEY without sending anything when
- * no key is set, with KF_ERROR_CANCELLED when cancelled (also during a
+ * no key is set, with G_IO_ERROR_CANCELLED when cancelled (also during a
  * backoff wait), and retries transient failures (network, timeout, 5xx,
  * 429, HTML pages, bodies that are not JSON) up to max-attempts; refusals
  * and a rejected key are never retried. */

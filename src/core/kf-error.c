@@ -23,7 +23,6 @@ kf_error_is_transient (const GError *error)
     case KF_ERROR_PROTOCOL:
     case KF_ERROR_REFUSED:
     case KF_ERROR_LOCAL_FILE:
-    case KF_ERROR_CANCELLED:
     case KF_ERROR_INSECURE_URL:
     case KF_ERROR_TOO_LARGE:
     case KF_ERROR_NOT_AVAILABLE:

@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 /**
  * KfError:
  * Codes a user interface can act on. Every message set with these codes is a
- * sentence meant for the user, and never contains the API key.
+ * sentence meant for the user, and never contains the API key. A cancelled
+ * operation returns G_IO_ERROR_CANCELLED (with such a sentence), as GIO does.
  */
 typedef enum {
   KF_ERROR_KEY_REJECTED,    /* the server says the API key is wrong: ask for another */
@@ -21,7 +22,6 @@ typedef enum {
   KF_ERROR_PROTOCOL,        /* an answer we cannot understand */
   KF_ERROR_REFUSED,         /* the server refused; the message carries its text */
   KF_ERROR_LOCAL_FILE,      /* a local file cannot be read */
-  KF_ERROR_CANCELLED,       /* the caller cancelled */
   KF_ERROR_INSECURE_URL,    /* a server URL that is not https (and not loopback) */
   KF_ERROR_TOO_LARGE,       /* 413 or a connection cut while sending a big body */
   KF_ERROR_NOT_AVAILABLE,   /* the server does not offer this operation */

@@ -178,8 +178,7 @@ progress_cb (goffset  sent,
 static gboolean
 is_cancel_error (const GError *error)
 {
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-         g_error_matches (error, KF_ERROR, KF_ERROR_CANCELLED);
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 static void
