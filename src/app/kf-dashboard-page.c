@@ -188,56 +188,25 @@ show_account (KfDashboardPage *self)
     }
 }
 
-/* The totals are the app's own sum of the daily rows; without daily rows
- * the server's totals rows are all there is. */
-static void
-compute_totals (const KfStats *stats,
-                KfStatsRow    *totals)
-{
-  memset (totals, 0, sizeof *totals);
-
-  if (stats->days == NULL || stats->days->len == 0)
-    {
-      *totals = stats->totals;
-      totals->day = NULL;
-      return;
-    }
-
-  for (guint i = 0; i < stats->days->len; i++)
-    {
-      const KfStatsRow *row = g_ptr_array_index (stats->days, i);
-
-      totals->downloads += row->downloads;
-      totals->views += row->views;
-      totals->sales += row->sales;
-      totals->refs += row->refs;
-      totals->profit_dl += row->profit_dl;
-      totals->profit_sales += row->profit_sales;
-      totals->profit_rebills += row->profit_rebills;
-      totals->profit_refs += row->profit_refs;
-      totals->profit_site += row->profit_site;
-      totals->profit_total += row->profit_total;
-    }
-}
-
+/* The totals are core's sum of the daily rows (KfStats.totals); without
+ * daily rows the server's totals rows are all there is. */
 static void
 show_stats (KfDashboardPage *self)
 {
-  KfStatsRow totals;
+  const KfStatsRow *totals = &self->stats->totals;
 
   kf_stats_chart_set_stats (self->traffic_chart, self->stats);
   kf_stats_chart_set_stats (self->earnings_chart, self->stats);
 
-  compute_totals (self->stats, &totals);
   set_label_take (self->totals_title,
                   g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                 "Last %u day", "Last %u days", self->days),
                                    self->days));
-  set_label_take (self->downloads_total, format_count (totals.downloads));
-  set_label_take (self->views_total, format_count (totals.views));
-  set_label_take (self->sales_total, format_count (totals.sales));
-  set_label_take (self->refs_total, format_count (totals.refs));
-  set_label_take (self->earnings_total, kf_pages_format_money (totals.profit_total));
+  set_label_take (self->downloads_total, format_count (totals->downloads));
+  set_label_take (self->views_total, format_count (totals->views));
+  set_label_take (self->sales_total, format_count (totals->sales));
+  set_label_take (self->refs_total, format_count (totals->refs));
+  set_label_take (self->earnings_total, kf_pages_format_money (totals->profit_total));
 }
 
 static void
@@ -703,7 +672,6 @@ char *
 kf_dashboard_page_dup_stats_csv (KfDashboardPage *self)
 {
   GString *csv;
-  KfStatsRow totals;
 
   g_return_val_if_fail (KF_IS_DASHBOARD_PAGE (self), NULL);
 
@@ -721,8 +689,7 @@ kf_dashboard_page_dup_stats_csv (KfDashboardPage *self)
         continue;
       append_csv_row (csv, row->day, row);
     }
-  compute_totals (self->stats, &totals);
-  append_csv_row (csv, "total", &totals);
+  append_csv_row (csv, "total", &self->stats->totals);
 
   return g_string_free (csv, FALSE);
 }

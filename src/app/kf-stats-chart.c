@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 #include <adwaita.h>
@@ -26,9 +27,7 @@ struct _KfStatsChart
 
   KfStatsChartMode  mode;
   GArray           *days;            /* ChartDay */
-  gint64            total_downloads;
-  gint64            total_views;
-  double            total_earnings;
+  KfStatsRow        totals;          /* of the chart's days; day unused */
   double            axis_max;
   double            axis_step;
   int               hovered;
@@ -578,14 +577,14 @@ update_accessible (KfStatsChart *self)
 
   if (self->mode == KF_STATS_CHART_MODE_EARNINGS)
     {
-      g_autofree char *money = kf_pages_format_money (self->total_earnings);
+      g_autofree char *money = kf_pages_format_money (self->totals.profit_total);
 
       description = g_strdup_printf (_("%u days, %s earned in total"), self->days->len, money);
     }
   else
     {
-      g_autofree char *downloads = g_strdup_printf ("%" G_GINT64_FORMAT, self->total_downloads);
-      g_autofree char *views = g_strdup_printf ("%" G_GINT64_FORMAT, self->total_views);
+      g_autofree char *downloads = g_strdup_printf ("%" G_GINT64_FORMAT, self->totals.downloads);
+      g_autofree char *views = g_strdup_printf ("%" G_GINT64_FORMAT, self->totals.views);
 
       /* TRANSLATORS: accessible description of the chart */
       description = g_strdup_printf (_("%u days, %s downloads and %s views in total"),
@@ -738,9 +737,7 @@ kf_stats_chart_set_stats (KfStatsChart  *self,
   g_return_if_fail (KF_IS_STATS_CHART (self));
 
   g_array_set_size (self->days, 0);
-  self->total_downloads = 0;
-  self->total_views = 0;
-  self->total_earnings = 0.0;
+  memset (&self->totals, 0, sizeof self->totals);
 
   for (guint i = 0; stats != NULL && stats->days != NULL && i < stats->days->len; i++)
     {
@@ -760,9 +757,7 @@ kf_stats_chart_set_stats (KfStatsChart  *self,
       day.earnings = row->profit_total;
       g_array_append_val (self->days, day);
 
-      self->total_downloads += row->downloads;
-      self->total_views += row->views;
-      self->total_earnings += row->profit_total;
+      kf_stats_row_add (&self->totals, row);
     }
 
   compute_axis (self);
@@ -794,7 +789,7 @@ kf_stats_chart_get_total_downloads (KfStatsChart *self)
 {
   g_return_val_if_fail (KF_IS_STATS_CHART (self), 0);
 
-  return self->total_downloads;
+  return self->totals.downloads;
 }
 
 gint64
@@ -802,7 +797,7 @@ kf_stats_chart_get_total_views (KfStatsChart *self)
 {
   g_return_val_if_fail (KF_IS_STATS_CHART (self), 0);
 
-  return self->total_views;
+  return self->totals.views;
 }
 
 double
@@ -810,7 +805,7 @@ kf_stats_chart_get_total_earnings (KfStatsChart *self)
 {
   g_return_val_if_fail (KF_IS_STATS_CHART (self), 0.0);
 
-  return self->total_earnings;
+  return self->totals.profit_total;
 }
 
 double

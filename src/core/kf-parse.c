@@ -673,22 +673,6 @@ parse_stats_row (JsonObject *object,
   row->profit_total = total;
 }
 
-static void
-stats_row_add (KfStatsRow       *sum,
-               const KfStatsRow *row)
-{
-  sum->downloads += row->downloads;
-  sum->views += row->views;
-  sum->sales += row->sales;
-  sum->refs += row->refs;
-  sum->profit_dl += row->profit_dl;
-  sum->profit_sales += row->profit_sales;
-  sum->profit_rebills += row->profit_rebills;
-  sum->profit_refs += row->profit_refs;
-  sum->profit_site += row->profit_site;
-  sum->profit_total += row->profit_total;
-}
-
 static int
 compare_rows_by_day (gconstpointer a,
                      gconstpointer b)
@@ -751,10 +735,10 @@ kf_parse_stats (JsonNode  *root,
   /* Our own sum: server totals may cover a different period. */
   if (stats->days->len > 0)
     for (guint i = 0; i < stats->days->len; i++)
-      stats_row_add (&stats->totals, g_ptr_array_index (stats->days, i));
+      kf_stats_row_add (&stats->totals, g_ptr_array_index (stats->days, i));
   else
     for (guint i = 0; i < total_rows->len; i++)
-      stats_row_add (&stats->totals, g_ptr_array_index (total_rows, i));
+      kf_stats_row_add (&stats->totals, g_ptr_array_index (total_rows, i));
 
   return g_steal_pointer (&stats);
 }

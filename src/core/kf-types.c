@@ -76,6 +76,25 @@ kf_stats_row_free (KfStatsRow *row)
 }
 
 void
+kf_stats_row_add (KfStatsRow       *sum,
+                  const KfStatsRow *row)
+{
+  g_return_if_fail (sum != NULL);
+  g_return_if_fail (row != NULL);
+
+  sum->downloads += row->downloads;
+  sum->views += row->views;
+  sum->sales += row->sales;
+  sum->refs += row->refs;
+  sum->profit_dl += row->profit_dl;
+  sum->profit_sales += row->profit_sales;
+  sum->profit_rebills += row->profit_rebills;
+  sum->profit_refs += row->profit_refs;
+  sum->profit_site += row->profit_site;
+  sum->profit_total += row->profit_total;
+}
+
+void
 kf_stats_free (KfStats *stats)
 {
   if (stats == NULL)

@@ -48,6 +48,10 @@ typedef struct {
 
 void     kf_stats_free (KfStats *stats);
 void     kf_stats_row_free (KfStatsRow *row);
+/* Adds @row's counts and amounts to @sum (not the day): the one stats sum,
+ * used for KfStats.totals and by every view that adds rows up. */
+void     kf_stats_row_add (KfStatsRow       *sum,
+                           const KfStatsRow *row);
 
 typedef struct {
   char *url;                      /* where to POST the file (may be http, another host) */
