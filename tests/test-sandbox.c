@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -1225,6 +1226,620 @@ test_remote_upload (Fixture       *fx,
   g_assert_cmpuint (count_stored (fx), ==, 2);
 }
 
+/* file browser operations */
+
+static gint64
+api_status (JsonNode *root)
+{
+  return json_object_get_int_member (json_node_get_object (root), "status");
+}
+
+/* Uploads one small file per name into @fld_id ("0": root) in one request;
+ * returns their codes in order. */
+static GPtrArray *
+upload_named (Fixture            *fx,
+              const char         *fld_id,
+              const char * const *names,
+              guint               n_names)
+{
+  const char *boundary = "nnnn";
+  g_autofree char *sess_id = NULL, *upload_url = NULL, *answer = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) up = NULL;
+  GPtrArray *codes = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *rows;
+  guint status;
+
+  get_upload_server (fx, &sess_id, &upload_url);
+  append_field (body, boundary, "sess_id", sess_id);
+  append_field (body, boundary, "fld_id", fld_id);
+  for (guint i = 0; i < n_names; i++)
+    {
+      g_autofree char *field = g_strdup_printf ("file_%u", i);
+      g_autofree char *disp = g_strdup_printf ("filename=\"%s\"", names[i]);
+
+      append_file (body, boundary, field, disp, (const guint8 *) names[i], strlen (names[i]));
+    }
+  g_string_append_printf (body, "--%s--\r\n", boundary);
+  bytes = g_bytes_new (body->str, body->len);
+  answer = post_body (fx, upload_url, boundary, bytes, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  up = parse_json (answer);
+  rows = json_node_get_array (up);
+  g_assert_cmpuint (json_array_get_length (rows), ==, n_names);
+  for (guint i = 0; i < n_names; i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+
+      g_assert_cmpstr (json_object_get_string_member (row, "file_status"), ==, "OK");
+      g_ptr_array_add (codes, g_strdup (json_object_get_string_member (row, "file_code")));
+    }
+  return codes;
+}
+
+static char *
+stored_folder (Fixture    *fx,
+               const char *file_code)
+{
+  g_autoptr(KfSandboxFile) file = find_stored (fx, file_code);
+
+  g_assert_nonnull (file);
+  return g_strdup (file->folder_id);
+}
+
+/* The folders directly in @fld_id, as "id:name" lines in order. */
+static char *
+folder_names (Fixture    *fx,
+              const char *fld_id)
+{
+  g_autofree char *extra = g_strconcat ("fld_id=", fld_id, NULL);
+  g_autoptr(JsonNode) root = api_json (fx, "folder/list", extra);
+  JsonArray *folders = json_object_get_array_member (result_object (root), "folders");
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (folders); i++)
+    {
+      JsonObject *folder = json_array_get_object_element (folders, i);
+
+      g_string_append_printf (text, "%" G_GINT64_FORMAT ":%s\n",
+                              json_object_get_int_member (folder, "fld_id"),
+                              json_object_get_string_member (folder, "name"));
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_file_set_folder (Fixture       *fx,
+                      gconstpointer  data)
+{
+  const char *names[] = { "a.txt", "b.txt", "c.txt" };
+  g_autoptr(GPtrArray) codes = upload_named (fx, "0", names, G_N_ELEMENTS (names));
+  const char *a = g_ptr_array_index (codes, 0), *b = g_ptr_array_index (codes, 1);
+  const char *c = g_ptr_array_index (codes, 2);
+  g_autofree char *extra = g_strdup_printf ("file_code=%s,%s&fld_id=2", a, b);
+  g_autofree char *with_unknown = g_strdup_printf ("file_code=%s,nosuchfile00&fld_id=1", c);
+  g_autofree char *to_missing = g_strdup_printf ("file_code=%s&fld_id=999", c);
+  g_autofree char *back = g_strdup_printf ("file_code=%s&fld_id=0", a);
+  g_autoptr(JsonNode) moved = api_json (fx, "file/set_folder", extra);
+  g_autoptr(JsonNode) listed = NULL, refused = NULL, missing = NULL, none = NULL, home = NULL;
+  JsonArray *files;
+
+  g_assert_cmpint (api_status (moved), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (moved), "msg"), ==, "OK");
+  g_assert_cmpstr (stored_folder (fx, a), ==, "2");
+  g_assert_cmpstr (stored_folder (fx, b), ==, "2");
+  g_assert_cmpstr (stored_folder (fx, c), ==, "0");
+  listed = api_json (fx, "folder/list", "fld_id=2");
+  files = json_object_get_array_member (result_object (listed), "files");
+  g_assert_cmpuint (json_array_get_length (files), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 0), "file_code"), ==, a);
+
+  /* all or nothing: an unknown code or folder moves no file */
+  refused = api_json (fx, "file/set_folder", with_unknown);
+  g_assert_cmpint (api_status (refused), ==, 404);
+  g_assert_cmpstr (stored_folder (fx, c), ==, "0");
+  missing = api_json (fx, "file/set_folder", to_missing);
+  g_assert_cmpint (api_status (missing), ==, 404);
+  g_assert_cmpstr (stored_folder (fx, c), ==, "0");
+  none = api_json (fx, "file/set_folder", "fld_id=1");
+  g_assert_cmpint (api_status (none), ==, 400);
+
+  home = api_json (fx, "file/set_folder", back);
+  g_assert_cmpint (api_status (home), ==, 200);
+  g_assert_cmpstr (stored_folder (fx, a), ==, "0");
+  g_assert_cmpstr (stored_folder (fx, b), ==, "2");
+}
+
+static void
+test_file_clone (Fixture       *fx,
+                 gconstpointer  data)
+{
+  const char *names[] = { "original \xc3\xa9.txt" };
+  g_autoptr(GPtrArray) codes = upload_named (fx, "1", names, 1);
+  const char *code = g_ptr_array_index (codes, 0);
+  g_autofree char *extra = g_strconcat ("file_code=", code, NULL);
+  g_autofree char *to_folder = g_strconcat ("file_code=", code, "&fld_id=2", NULL);
+  g_autofree char *to_missing = g_strconcat ("file_code=", code, "&fld_id=999", NULL);
+  g_autofree char *expected_url = NULL, *renamed_extra = NULL, *info_extra = NULL;
+  g_autoptr(JsonNode) cloned = api_json (fx, "file/clone", extra);
+  g_autoptr(JsonNode) cloned2 = NULL, unknown = NULL, missing = NULL, renamed = NULL, info = NULL;
+  g_autoptr(JsonNode) by_name = NULL;
+  g_autoptr(KfSandboxFile) original = find_stored (fx, code);
+  g_autoptr(KfSandboxFile) copy = NULL, copy2 = NULL, after = NULL;
+  JsonObject *result = result_object (cloned);
+  const char *new_code = json_object_get_string_member (result, "filecode");
+  const char *new_code2;
+
+  g_assert_cmpstr (new_code, !=, code);
+  expected_url = g_strconcat (kf_sandbox_get_url (fx->sandbox), "/", new_code, NULL);
+  g_assert_cmpstr (json_object_get_string_member (result, "url"), ==, expected_url);
+  copy = find_stored (fx, new_code);
+  g_assert_nonnull (copy);
+  g_assert_cmpstr (copy->name, ==, original->name);
+  g_assert_cmpint (copy->size, ==, original->size);
+  g_assert_cmpstr (copy->folder_id, ==, "1");
+  g_assert_cmpstr (copy->path, !=, original->path);
+  assert_same_file (copy->path, original->path);
+
+  cloned2 = api_json (fx, "file/clone", to_folder);
+  new_code2 = json_object_get_string_member (result_object (cloned2), "filecode");
+  copy2 = find_stored (fx, new_code2);
+  g_assert_cmpstr (copy2->folder_id, ==, "2");
+  g_assert_cmpuint (count_stored (fx), ==, 3);
+
+  unknown = api_json (fx, "file/clone", "file_code=nosuchfile00");
+  g_assert_cmpint (api_status (unknown), ==, 404);
+  missing = api_json (fx, "file/clone", to_missing);
+  g_assert_cmpint (api_status (missing), ==, 404);
+  g_assert_cmpuint (count_stored (fx), ==, 3);
+
+  /* a clone is a file of its own */
+  renamed_extra = g_strconcat ("file_code=", code, "&name=changed.txt", NULL);
+  renamed = api_json (fx, "file/rename", renamed_extra);
+  g_assert_cmpint (api_status (renamed), ==, 200);
+  after = find_stored (fx, new_code);
+  g_assert_cmpstr (after->name, ==, "original \xc3\xa9.txt");
+  /* the name filter sees the new name, and only on the renamed file */
+  by_name = api_json (fx, "file/list", "name=CHANGED");
+  g_assert_cmpstr (json_object_get_string_member (result_object (by_name), "results_total"), ==, "1");
+  info_extra = g_strconcat ("file_code=", new_code, NULL);
+  info = api_json (fx, "file/info", info_extra);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (json_node_get_object (info), "result"), 0), "downloads"),
+                   ==, "0");
+}
+
+static void
+test_folder_rename (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(JsonNode) renamed = api_json (fx, "folder/rename", "fld_id=1&name=Renamed%20%C3%A9t%C3%A9");
+  g_autoptr(JsonNode) root = NULL, missing = NULL, bad = NULL, blank = NULL;
+  g_autofree char *names = NULL, *names_after = NULL;
+
+  g_assert_cmpint (api_status (renamed), ==, 200);
+  names = folder_names (fx, "0");
+  g_assert_cmpstr (names, ==, "1:Renamed \xc3\xa9t\xc3\xa9\n2:Backups\n");
+
+  root = api_json (fx, "folder/rename", "fld_id=0&name=Root");
+  g_assert_cmpint (api_status (root), ==, 400);
+  missing = api_json (fx, "folder/rename", "fld_id=999&name=Nope");
+  g_assert_cmpint (api_status (missing), ==, 404);
+  bad = api_json (fx, "folder/rename", "fld_id=2&name=a%2Fb");
+  g_assert_cmpint (api_status (bad), ==, 400);
+  blank = api_json (fx, "folder/rename", "fld_id=2&name=%20%20");
+  g_assert_cmpint (api_status (blank), ==, 400);
+  names_after = folder_names (fx, "0");
+  g_assert_cmpstr (names_after, ==, names);
+}
+
+static void
+test_file_info_several (Fixture       *fx,
+                        gconstpointer  data)
+{
+  const char *names[] = { "one.txt", "two words.txt" };
+  g_autoptr(GPtrArray) codes = upload_named (fx, "0", names, 2);
+  const char *a = g_ptr_array_index (codes, 0), *b = g_ptr_array_index (codes, 1);
+  g_autofree char *link_extra = g_strconcat ("file_code=", a, NULL);
+  g_autofree char *extra = g_strdup_printf ("file_code=%s,%s,nosuchfile00", b, a);
+  g_autoptr(JsonNode) link = api_json (fx, "file/direct_link", link_extra);
+  g_autoptr(JsonNode) info = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char *url = json_object_get_string_member (result_object (link), "url");
+  JsonArray *rows;
+  JsonObject *row;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GBytes) got = NULL;
+      guint status;
+
+      got = http_get (fx, url, &status, NULL);
+      g_assert_cmpuint (status, ==, 200);
+    }
+
+  info = api_json (fx, "file/info", extra);
+  g_assert_cmpint (api_status (info), ==, 200);
+  rows = json_object_get_array_member (json_node_get_object (info), "result");
+  g_assert_cmpuint (json_array_get_length (rows), ==, 3);
+
+  /* in the order asked */
+  row = json_array_get_object_element (rows, 0);
+  g_assert_cmpstr (json_object_get_string_member (row, "filecode"), ==, b);
+  g_assert_cmpint (json_object_get_int_member (row, "status"), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (row, "name"), ==, "two words.txt");
+  g_assert_cmpint (json_object_get_int_member (row, "size"), ==, strlen ("two words.txt"));
+  g_assert_cmpstr (json_object_get_string_member (row, "downloads"), ==, "0");
+
+  row = json_array_get_object_element (rows, 1);
+  g_assert_cmpstr (json_object_get_string_member (row, "filecode"), ==, a);
+  g_assert_cmpint (json_object_get_int_member (row, "size"), ==, strlen ("one.txt"));
+  g_assert_cmpstr (json_object_get_string_member (row, "downloads"), ==, "2");
+  {
+    const char *uploaded = json_object_get_string_member (row, "uploaded");
+    g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+    g_autofree char *iso = NULL;
+    g_autoptr(GDateTime) when = NULL;
+
+    g_assert_true (g_regex_match_simple ("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$", uploaded, 0, 0));
+    iso = g_strdelimit (g_strdup (uploaded), " ", 'T');
+    when = g_date_time_new_from_iso8601 (iso, utc);
+    g_assert_nonnull (when);
+    g_assert_cmpint (ABS (g_date_time_difference (now, when)), <, 120 * G_TIME_SPAN_SECOND);
+  }
+
+  row = json_array_get_object_element (rows, 2);
+  g_assert_cmpstr (json_object_get_string_member (row, "filecode"), ==, "nosuchfile00");
+  g_assert_cmpint (json_object_get_int_member (row, "status"), ==, 404);
+  g_assert_false (json_object_has_member (row, "name"));
+}
+
+/* Microseconds for one answer to @op, the median of five. */
+static gint64
+time_api (Fixture    *fx,
+          const char *op,
+          const char *extra)
+{
+  gint64 times[5];
+
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(JsonNode) root = api_json (fx, op, extra);
+
+      times[i] = g_get_monotonic_time () - start;
+      g_assert_cmpint (api_status (root), ==, 200);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    for (guint j = i + 1; j < G_N_ELEMENTS (times); j++)
+      if (times[j] < times[i])
+        {
+          gint64 t = times[i];
+
+          times[i] = times[j];
+          times[j] = t;
+        }
+  return times[G_N_ELEMENTS (times) / 2];
+}
+
+#define BIG_FOLDER_FILES 10000
+#define BIG_BATCH        500
+
+static void
+test_file_list_big_folder (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(JsonNode) created = api_json (fx, "folder/create", "parent_id=0&name=Big");
+  gint64 big = json_object_get_int_member (result_object (created), "fld_id");
+  g_autofree char *fld = g_strdup_printf ("%" G_GINT64_FORMAT, big);
+  g_autofree char *page1_extra = g_strdup_printf ("fld_id=%s&page=1&per_page=100", fld);
+  g_autofree char *page100_extra = g_strdup_printf ("fld_id=%s&page=100&per_page=100", fld);
+  g_autofree char *named_extra = g_strdup_printf ("fld_id=%s&name=FILE-0999&per_page=100", fld);
+  g_autoptr(JsonNode) page1 = NULL, page100 = NULL, named = NULL, beyond = NULL;
+  const char *root_names[] = { "file-00001-in-root.txt" };
+  g_autoptr(GPtrArray) in_root = NULL;
+  JsonObject *result;
+  JsonArray *files;
+  gint64 t_page1, t_page100, t_named, t_info;
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint done = 0; done < BIG_FOLDER_FILES; done += BIG_BATCH)
+    {
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) codes = NULL;
+
+      for (guint i = done; i < done + BIG_BATCH; i++)
+        g_ptr_array_add (names, g_strdup_printf ("file-%05u.txt", i));
+      codes = upload_named (fx, fld, (const char * const *) names->pdata, names->len);
+    }
+  in_root = upload_named (fx, "0", root_names, 1);
+  g_test_message ("file/list: %u files uploaded in %.2f s", BIG_FOLDER_FILES + 1,
+                  (g_get_monotonic_time () - start) / 1e6);
+
+  page1 = api_json (fx, "file/list", page1_extra);
+  result = result_object (page1);
+  g_assert_cmpstr (json_object_get_string_member (result, "results_total"), ==, "10000");
+  g_assert_cmpint (json_object_get_int_member (result, "pages"), ==, 100);
+  files = json_object_get_array_member (result, "files");
+  g_assert_cmpuint (json_array_get_length (files), ==, 100);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 0), "name"), ==, "file-00000.txt");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 99), "name"), ==, "file-00099.txt");
+
+  page100 = api_json (fx, "file/list", page100_extra);
+  files = json_object_get_array_member (result_object (page100), "files");
+  g_assert_cmpuint (json_array_get_length (files), ==, 100);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 0), "name"), ==, "file-09900.txt");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 99), "name"), ==, "file-09999.txt");
+  for (guint i = 0; i < 100; i++)
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (files, i), "fld_id"), ==, big);
+
+  /* the name filter ignores case and stays inside the folder */
+  named = api_json (fx, "file/list", named_extra);
+  result = result_object (named);
+  g_assert_cmpstr (json_object_get_string_member (result, "results_total"), ==, "10");
+  files = json_object_get_array_member (result, "files");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 9), "name"), ==, "file-09999.txt");
+
+  g_clear_pointer (&page100_extra, g_free);
+  page100_extra = g_strdup_printf ("fld_id=%s&page=101&per_page=100", fld);
+  beyond = api_json (fx, "file/list", page100_extra);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (result_object (beyond), "files")), ==, 0);
+
+  /* figures only: the machine may be busy */
+  t_info = time_api (fx, "account/info", NULL);
+  t_page1 = time_api (fx, "file/list", page1_extra);
+  g_clear_pointer (&page100_extra, g_free);
+  page100_extra = g_strdup_printf ("fld_id=%s&page=100&per_page=100", fld);
+  t_page100 = time_api (fx, "file/list", page100_extra);
+  t_named = time_api (fx, "file/list", named_extra);
+  g_test_message ("file/list of a %u-file folder, median of 5: page 1 %.2f ms, page 100 %.2f ms, "
+                  "name filter %.2f ms (account/info %.2f ms)", BIG_FOLDER_FILES,
+                  t_page1 / 1e3, t_page100 / 1e3, t_named / 1e3, t_info / 1e3);
+}
+
+static void
+test_folder_create_rules (Fixture       *fx,
+                          gconstpointer  data)
+{
+  const char *refused[] = {
+    "parent_id=1",                         /* no name */
+    "parent_id=1&name=%20%20%09",          /* blank */
+    "parent_id=1&name=a%2Fb",              /* a path */
+    "parent_id=1&name=tab%09in",           /* control character */
+    "parent_id=1&name=%FF%FE",             /* not UTF-8 */
+    "parent_id=1&name=..",
+    "parent_id=999&name=Orphan",           /* no such parent */
+    "parent_id=abc&name=Orphan",
+    "parent_id=-1&name=Orphan",
+  };
+  g_autoptr(JsonNode) created = api_json (fx, "folder/create", "parent_id=1&name=Photos%202026");
+  g_autoptr(JsonNode) in_root = NULL;
+  gint64 id = json_object_get_int_member (result_object (created), "fld_id");
+  g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT ":Photos 2026\n", id);
+  g_autofree char *inside = folder_names (fx, "1");
+  g_autofree char *root_before = folder_names (fx, "0");
+  g_autofree char *long_name = g_strnfill (256, 'x');
+  g_autofree char *long_extra = g_strconcat ("parent_id=1&name=", long_name, NULL);
+  g_autofree char *ok_long_extra = g_strconcat ("parent_id=0&name=", long_name + 1, NULL);
+  g_autofree char *inside_after = NULL, *root_after = NULL;
+
+  g_assert_cmpstr (inside, ==, expected);
+  /* no parent_id: the root */
+  in_root = api_json (fx, "folder/create", "name=Top");
+  g_assert_cmpint (api_status (in_root), ==, 200);
+  g_clear_pointer (&root_before, g_free);
+  root_before = folder_names (fx, "0");
+  g_assert_nonnull (strstr (root_before, ":Top\n"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused) + 1; i++)
+    {
+      const char *extra = i < G_N_ELEMENTS (refused) ? refused[i] : long_extra;
+      g_autoptr(JsonNode) root = api_json (fx, "folder/create", extra);
+      JsonObject *obj = json_node_get_object (root);
+
+      g_test_message ("folder/create %.40s: %s", extra, json_object_get_string_member (obj, "msg"));
+      g_assert_cmpint (api_status (root), !=, 200);
+      g_assert_false (json_object_has_member (obj, "result"));
+    }
+  inside_after = folder_names (fx, "1");
+  root_after = folder_names (fx, "0");
+  g_assert_cmpstr (inside_after, ==, expected);
+  g_assert_cmpstr (root_after, ==, root_before);
+
+  /* 255 bytes is still a name */
+  {
+    g_autoptr(JsonNode) root = api_json (fx, "folder/create", ok_long_extra);
+
+    g_assert_cmpint (api_status (root), ==, 200);
+  }
+}
+
+/* Each file-browser operation can be switched off; then it answers like an
+ * unknown operation and changes nothing. */
+static void
+test_operations_switched_off (Fixture       *fx,
+                              gconstpointer  data)
+{
+  const char *names[] = { "kept.txt" };
+  g_autoptr(GPtrArray) codes = upload_named (fx, "0", names, 1);
+  const char *code = g_ptr_array_index (codes, 0);
+  g_autofree char *unknown_url = api_url (fx, "nothing/here", NULL);
+  g_autofree char *unknown = http_answer (fx, unknown_url);
+  g_autofree char *code_extra = g_strconcat ("file_code=", code, NULL);
+  g_autofree char *move_extra = g_strconcat ("file_code=", code, "&fld_id=1", NULL);
+  g_autofree char *folders_before = folder_names (fx, "0");
+  const struct {
+    const char *op;
+    const char *extra;
+  } ops[] = {
+    { "file/set_folder", move_extra },
+    { "file/clone", code_extra },
+    { "folder/rename", "fld_id=1&name=Changed" },
+    { "folder/create", "parent_id=0&name=New" },
+    { "file/info", code_extra },
+    { "file/list", "page=1" },
+    { "upload/url", code_extra },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
+    {
+      g_autofree char *url = api_url (fx, ops[i].op, ops[i].extra);
+      g_autofree char *answer = NULL;
+      g_autoptr(JsonNode) root = NULL;
+
+      kf_sandbox_set_operation_enabled (fx->sandbox, ops[i].op, FALSE);
+      answer = http_answer (fx, url);
+      g_assert_cmpstr (answer, ==, unknown);
+      kf_sandbox_set_operation_enabled (fx->sandbox, ops[i].op, TRUE);
+      /* only that one was off */
+      root = api_json (fx, "file/info", code_extra);
+      g_assert_cmpint (api_status (root), ==, 200);
+    }
+  {
+    g_autofree char *folders_after = folder_names (fx, "0");
+    g_autofree char *folder = stored_folder (fx, code);
+
+    g_assert_cmpstr (folders_after, ==, folders_before);
+    g_assert_cmpstr (folder, ==, "0");
+    g_assert_cmpuint (count_stored (fx), ==, 1);
+  }
+}
+
+/* upload/url answers in each shape hosts use; a slow source keeps the job
+ * running while its status is asked. */
+static void
+test_remote_answer_shapes (Fixture       *fx,
+                           gconstpointer  data)
+{
+  const char *names[] = { "remote-source.txt" };
+  g_autoptr(GPtrArray) codes = upload_named (fx, "0", names, 1);
+  g_autofree char *link_extra = g_strconcat ("file_code=", (char *) g_ptr_array_index (codes, 0), NULL);
+  g_autoptr(JsonNode) link = api_json (fx, "file/direct_link", link_extra);
+  g_autofree char *escaped = g_uri_escape_string (json_object_get_string_member (result_object (link), "url"),
+                                                  NULL, FALSE);
+  g_autofree char *start_extra = g_strconcat ("url=", escaped, NULL);
+  const KfSandboxRemoteAnswer shapes[] = {
+    KF_SANDBOX_REMOTE_RESULT, KF_SANDBOX_REMOTE_LIST, KF_SANDBOX_REMOTE_WORKING,
+  };
+
+  kf_sandbox_set_slow_delay (fx->sandbox, 1500);
+  for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      g_autoptr(JsonNode) started = NULL, running = NULL, done = NULL;
+      g_autofree char *code = NULL, *status_extra = NULL, *info_extra = NULL;
+      g_autoptr(KfSandboxFile) stored = NULL;
+      gboolean finished = FALSE;
+
+      kf_sandbox_set_remote_answer (fx->sandbox, shapes[i]);
+      kf_sandbox_add_fault (fx->sandbox, KF_SANDBOX_FAULT_SLOW, "/d/", 1);
+      started = api_json (fx, "upload/url", start_extra);
+      if (shapes[i] == KF_SANDBOX_REMOTE_LIST)
+        code = g_strdup (json_object_get_string_member (json_array_get_object_element (json_node_get_array (started), 0), "file_code"));
+      else
+        code = g_strdup (json_object_get_string_member (result_object (started), "filecode"));
+      g_assert_cmpuint (strlen (code), ==, 12);
+      status_extra = g_strconcat ("file_code=", code, NULL);
+      info_extra = g_strconcat ("file_code=", code, NULL);
+
+      /* the source is still holding its answer back */
+      running = api_json (fx, "upload/url", status_extra);
+      switch (shapes[i])
+        {
+        case KF_SANDBOX_REMOTE_RESULT:
+          g_assert_cmpstr (json_object_get_string_member (result_object (running), "status"), ==, "WORKING");
+          g_assert_cmpstr (json_object_get_string_member (result_object (running), "file_code"), ==, code);
+          break;
+        case KF_SANDBOX_REMOTE_LIST:
+          g_assert_true (JSON_NODE_HOLDS_ARRAY (running));
+          g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_node_get_array (running), 0), "file_code"),
+                           ==, code);
+          break;
+        case KF_SANDBOX_REMOTE_WORKING:
+        default:
+          g_assert_cmpstr (json_object_get_string_member (json_node_get_object (running), "msg"), ==, "WORKING");
+          g_assert_false (json_object_has_member (json_node_get_object (running), "result"));
+          break;
+        }
+      g_assert_null (find_stored (fx, code));
+
+      /* the list shape says nothing more: the file's own info tells when it is there */
+      for (guint tries = 0; tries < 500 && !finished; tries++)
+        {
+          g_autoptr(JsonNode) info = api_json (fx, "file/info", info_extra);
+          JsonObject *row = json_array_get_object_element (json_object_get_array_member (json_node_get_object (info), "result"), 0);
+
+          finished = json_object_get_int_member (row, "status") == 200;
+          if (!finished)
+            g_usleep (20 * 1000);
+        }
+      g_assert_true (finished);
+      stored = find_stored (fx, code);
+      g_assert_cmpstr (stored->name, ==, "remote-source.txt");
+      g_assert_cmpint (stored->size, ==, strlen ("remote-source.txt"));
+
+      done = api_json (fx, "upload/url", status_extra);
+      if (shapes[i] == KF_SANDBOX_REMOTE_LIST)
+        g_assert_true (JSON_NODE_HOLDS_ARRAY (done));
+      else
+        g_assert_cmpstr (json_object_get_string_member (result_object (done), "status"), ==, "OK");
+    }
+}
+
+/* The kenfiles-sandbox program switches operations off with --disable. */
+static void
+test_program_disable (void)
+{
+  const char *program = g_getenv ("KENFILES_SANDBOX");
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  const char *ops[] = { "file/clone", "folder/rename", "folder/list" };
+
+  if (program == NULL)
+    {
+      g_test_skip ("KENFILES_SANDBOX is not set");
+      return;
+    }
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, program,
+                           "--disable", "file/clone", "--disable=folder/rename", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  while (url == NULL)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (g_str_has_prefix (line, "URL: "))
+        url = g_strdup (line + strlen ("URL: "));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
+    {
+      g_autofree char *api = g_strdup_printf ("%s/api/%s?key=%s&file_code=x", url, ops[i], KF_SANDBOX_DEMO_KEY);
+      g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, api);
+      g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, &error);
+      g_autofree char *text = NULL;
+
+      g_assert_no_error (error);
+      text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+      if (i < 2)
+        g_assert_nonnull (strstr (text, "\"Unknown operation\""));
+      else
+        g_assert_null (strstr (text, "Unknown operation"));
+    }
+
+  g_subprocess_send_signal (proc, SIGTERM);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+}
+
 static void
 test_restart (void)
 {
@@ -1379,8 +1994,17 @@ main (int   argc,
   ADD ("file-list-rename", test_file_list_rename);
   ADD ("disabled-operation", test_disabled_operation);
   ADD ("remote-upload", test_remote_upload);
+  ADD ("file-set-folder", test_file_set_folder);
+  ADD ("file-clone", test_file_clone);
+  ADD ("folder-rename", test_folder_rename);
+  ADD ("file-info-several", test_file_info_several);
+  ADD ("file-list-big-folder", test_file_list_big_folder);
+  ADD ("folder-create-rules", test_folder_create_rules);
+  ADD ("operations-switched-off", test_operations_switched_off);
+  ADD ("remote-answer-shapes", test_remote_answer_shapes);
 #undef ADD
   g_test_add_func ("/sandbox/restart", test_restart);
+  g_test_add_func ("/sandbox/program-disable", test_program_disable);
   g_test_add_func ("/sandbox/parser-splits", test_parser_splits);
   g_test_add_func ("/sandbox/disposition", test_disposition);
 

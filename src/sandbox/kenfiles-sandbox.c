@@ -25,6 +25,7 @@ main (int   argc,
   g_autoptr(KfSandbox) sandbox = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *data_dir = NULL;
+  g_auto(GStrv) disabled = NULL;
   gint port = 0;
   gboolean premium = TRUE;
   gboolean no_premium = FALSE;
@@ -38,6 +39,9 @@ main (int   argc,
       N_("The demo account is premium (default)"), NULL },
     { "no-premium", 0, 0, G_OPTION_ARG_NONE, &no_premium,
       N_("The demo account is a registered, non-premium one"), NULL },
+    { "disable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &disabled,
+      N_("Answer OPERATION (such as file/clone) as the server answers an operation it does not offer; may be repeated"),
+      N_("OPERATION") },
     { NULL }
   };
 
@@ -62,6 +66,8 @@ main (int   argc,
 
   sandbox = kf_sandbox_new (data_dir);
   kf_sandbox_set_premium (sandbox, premium && !no_premium);
+  for (guint i = 0; disabled != NULL && disabled[i] != NULL; i++)
+    kf_sandbox_set_operation_enabled (sandbox, disabled[i], FALSE);
   if (!kf_sandbox_start (sandbox, (guint) port, &error))
     {
       g_printerr (_("Cannot start the sandbox: %s\n"), error->message);

@@ -4,10 +4,12 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "kf-sandbox-private.h"
 
 #define ACCOUNT_CREATED "2023-01-15 10:00:00"
+#define MAX_NAME_LEN    255         /* bytes */
 
 typedef struct {
   const char *plan;
@@ -231,6 +233,71 @@ op_upload_server (KfSandbox         *self,
   _kf_sandbox_end_ok (msg, builder);
 }
 
+/* The published page's shape: a bare list of {file_code}. */
+static void
+send_code_list (SoupServerMessage *msg,
+                const char        *file_code)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "file_code");
+  json_builder_add_string_value (builder, file_code);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  _kf_sandbox_send_builder (msg, builder);
+}
+
+static void
+send_remote_status (KfSandbox         *self,
+                    SoupServerMessage *msg,
+                    const char        *file_code)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  RemoteJob *job = g_hash_table_lookup (self->remote_jobs, file_code);
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (job == NULL)
+    {
+      _kf_sandbox_send_api_error (msg, 404, "No such remote upload");
+      return;
+    }
+  if (self->remote_answer == KF_SANDBOX_REMOTE_LIST)
+    {
+      send_code_list (msg, job->file_code);
+      return;
+    }
+  if (self->remote_answer == KF_SANDBOX_REMOTE_WORKING && g_str_equal (job->status, "WORKING"))
+    {
+      g_autofree char *now = _kf_sandbox_now_string ();
+
+      builder = json_builder_new ();
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "msg");
+      json_builder_add_string_value (builder, "WORKING");
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_int_value (builder, 200);
+      json_builder_set_member_name (builder, "server_time");
+      json_builder_add_string_value (builder, now);
+      json_builder_end_object (builder);
+      _kf_sandbox_send_builder (msg, builder);
+      return;
+    }
+  builder = _kf_sandbox_begin_ok ();
+  json_builder_set_member_name (builder, "result");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "file_code");
+  json_builder_add_string_value (builder, job->file_code);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, job->status);
+  json_builder_set_member_name (builder, "progress");
+  json_builder_add_int_value (builder, job->progress);
+  json_builder_end_object (builder);
+  _kf_sandbox_end_ok (msg, builder);
+}
+
+/* Starts a job with url=, or answers its status with file_code=. */
 static void
 op_upload_url (KfSandbox         *self,
                SoupServerMessage *msg,
@@ -242,29 +309,11 @@ op_upload_url (KfSandbox         *self,
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *new_code = NULL;
+  KfSandboxRemoteAnswer answer;
 
   if (url == NULL && file_code != NULL)
     {
-      g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
-      RemoteJob *job;
-
-      job = g_hash_table_lookup (self->remote_jobs, file_code);
-      if (job == NULL)
-        {
-          _kf_sandbox_send_api_error (msg, 404, "No such remote upload");
-          return;
-        }
-      builder = _kf_sandbox_begin_ok ();
-      json_builder_set_member_name (builder, "result");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "file_code");
-      json_builder_add_string_value (builder, job->file_code);
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, job->status);
-      json_builder_set_member_name (builder, "progress");
-      json_builder_add_int_value (builder, job->progress);
-      json_builder_end_object (builder);
-      _kf_sandbox_end_ok (msg, builder);
+      send_remote_status (self, msg, file_code);
       return;
     }
 
@@ -280,6 +329,16 @@ op_upload_url (KfSandbox         *self,
       return;
     }
 
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+    answer = self->remote_answer;
+  }
+  if (answer == KF_SANDBOX_REMOTE_LIST)
+    {
+      send_code_list (msg, new_code);
+      return;
+    }
   builder = _kf_sandbox_begin_ok ();
   json_builder_set_member_name (builder, "result");
   json_builder_begin_object (builder);
@@ -466,13 +525,8 @@ op_file_list (KfSandbox         *self,
 
       if (fld_id != NULL && !g_str_equal (stored->file.folder_id, fld_id))
         continue;
-      if (name_folded != NULL)
-        {
-          g_autofree char *folded = g_utf8_casefold (stored->file.name, -1);
-
-          if (strstr (folded, name_folded) == NULL)
-            continue;
-        }
+      if (name_folded != NULL && strstr (stored->name_folded, name_folded) == NULL)
+        continue;
       g_ptr_array_add (matches, stored);
     }
 
@@ -546,6 +600,45 @@ op_folder_list (KfSandbox         *self,
   _kf_sandbox_end_ok (msg, builder);
 }
 
+/* Why @name cannot name a folder, or NULL. The software behind the API
+ * keeps names as typed, so only what would make no sense is refused. */
+static const char *
+folder_name_problem (const char *name)
+{
+  gboolean blank = TRUE;
+
+  if (name == NULL)
+    return "Folder name is required";
+  if (!g_utf8_validate (name, -1, NULL))
+    return "Folder name is not valid UTF-8";
+  if (strlen (name) > MAX_NAME_LEN)
+    return "Folder name is too long";
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '/' || c == '\\' || g_unichar_iscntrl (c))
+        return "Folder name has characters that are not allowed";
+      if (!g_unichar_isspace (c))
+        blank = FALSE;
+    }
+  if (blank)
+    return "Folder name is required";
+  if (g_str_equal (name, ".") || g_str_equal (name, ".."))
+    return "Folder name is not allowed";
+  return NULL;
+}
+
+static void
+send_ok_true (SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) builder = _kf_sandbox_begin_ok ();
+
+  json_builder_set_member_name (builder, "result");
+  json_builder_add_string_value (builder, "true");
+  _kf_sandbox_end_ok (msg, builder);
+}
+
 static void
 op_folder_create (KfSandbox         *self,
                   SoupServerMessage *msg,
@@ -554,14 +647,15 @@ op_folder_create (KfSandbox         *self,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   const char *parent_id = query_get (query, "parent_id");
   const char *name = query_get (query, "name");
+  const char *problem = folder_name_problem (name);
   g_autoptr(JsonBuilder) builder = NULL;
   Folder *folder;
 
   if (parent_id == NULL)
     parent_id = "0";
-  if (name == NULL)
+  if (problem != NULL)
     {
-      _kf_sandbox_send_api_error (msg, 400, "Folder name is required");
+      _kf_sandbox_send_api_error (msg, 400, problem);
       return;
     }
   if (!_kf_sandbox_folder_exists (self, parent_id))
@@ -600,12 +694,187 @@ op_file_rename (KfSandbox         *self,
       _kf_sandbox_send_api_error (msg, 400, "File name is required");
       return;
     }
-  g_free (stored->file.name);
-  stored->file.name = g_strdup (name);
+  _kf_sandbox_set_file_name (stored, name);
   builder = _kf_sandbox_begin_ok ();
   json_builder_set_member_name (builder, "result");
   json_builder_add_string_value (builder, "true");
   _kf_sandbox_end_ok (msg, builder);
+}
+
+/* Moves every file of a comma-separated list, or none of them. */
+static void
+op_file_set_folder (KfSandbox         *self,
+                    SoupServerMessage *msg,
+                    GHashTable        *query)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  const char *codes = query_get (query, "file_code");
+  const char *fld_id = query_get (query, "fld_id");
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+  g_auto(GStrv) list = NULL;
+
+  if (codes == NULL)
+    {
+      _kf_sandbox_send_api_error (msg, 400, "No file_code given");
+      return;
+    }
+  if (fld_id == NULL)
+    {
+      _kf_sandbox_send_api_error (msg, 400, "No fld_id given");
+      return;
+    }
+  if (!_kf_sandbox_folder_exists (self, fld_id))
+    {
+      _kf_sandbox_send_api_error (msg, 404, "Folder not found");
+      return;
+    }
+  list = g_strsplit (codes, ",", -1);
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      const char *code = g_strstrip (list[i]);
+      StoredFile *stored;
+
+      if (*code == '\0')
+        continue;
+      stored = g_hash_table_lookup (self->files_by_code, code);
+      if (stored == NULL)
+        {
+          _kf_sandbox_send_api_error (msg, 404, "File not found");
+          return;
+        }
+      g_ptr_array_add (files, stored);
+    }
+  if (files->len == 0)
+    {
+      _kf_sandbox_send_api_error (msg, 400, "No file_code given");
+      return;
+    }
+  for (guint i = 0; i < files->len; i++)
+    {
+      StoredFile *stored = g_ptr_array_index (files, i);
+
+      g_free (stored->file.folder_id);
+      stored->file.folder_id = g_strdup (fld_id);
+    }
+  send_ok_true (msg);
+}
+
+/* A hard link where the file system has them, else a copy. */
+static gboolean
+clone_bytes (const char  *from,
+             const char  *to,
+             GError     **error)
+{
+  g_autoptr(GFile) source = NULL;
+  g_autoptr(GFile) target = NULL;
+
+  if (link (from, to) == 0)
+    return TRUE;
+  source = g_file_new_for_path (from);
+  target = g_file_new_for_path (to);
+  return g_file_copy (source, target, G_FILE_COPY_NONE, NULL, NULL, NULL, error);
+}
+
+static void
+op_file_clone (KfSandbox         *self,
+               SoupServerMessage *msg,
+               GHashTable        *query)
+{
+  const char *file_code = query_get (query, "file_code");
+  const char *fld_id = query_get (query, "fld_id");
+  g_autofree char *new_code = NULL, *from = NULL, *to = NULL, *url = NULL;
+  g_autofree char *name = NULL, *folder_id = NULL, *utype = NULL;
+  gint64 size;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+    StoredFile *stored = file_code ? g_hash_table_lookup (self->files_by_code, file_code) : NULL;
+
+    if (stored == NULL)
+      {
+        _kf_sandbox_send_api_error (msg, 404, "File not found");
+        return;
+      }
+    if (fld_id != NULL && !_kf_sandbox_folder_exists (self, fld_id))
+      {
+        _kf_sandbox_send_api_error (msg, 404, "Folder not found");
+        return;
+      }
+    name = g_strdup (stored->file.name);
+    size = stored->file.size;
+    folder_id = g_strdup (fld_id != NULL ? fld_id : stored->file.folder_id);
+    utype = g_strdup (stored->file.utype);
+    from = g_strdup (stored->file.path);
+    new_code = _kf_sandbox_new_file_code (self);
+  }
+
+  /* off the lock: a copy of a big file takes a while; only this thread
+   * adds files, so the code stays free */
+  to = g_build_filename (self->data_dir, new_code, NULL);
+  if (!clone_bytes (from, to, &error))
+    {
+      g_autofree char *text = g_strconcat ("Cannot clone the file: ", error->message, NULL);
+
+      _kf_sandbox_send_api_error (msg, 500, text);
+      return;
+    }
+
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+    _kf_sandbox_store_file (self, new_code, name, size, to, folder_id, utype);
+    url = g_strconcat (self->url, "/", new_code, NULL);
+  }
+
+  builder = _kf_sandbox_begin_ok ();
+  json_builder_set_member_name (builder, "result");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "filecode");
+  json_builder_add_string_value (builder, new_code);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_end_object (builder);
+  _kf_sandbox_end_ok (msg, builder);
+}
+
+static void
+op_folder_rename (KfSandbox         *self,
+                  SoupServerMessage *msg,
+                  GHashTable        *query)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  const char *fld_id = query_get (query, "fld_id");
+  const char *name = query_get (query, "name");
+  const char *problem;
+  Folder *folder;
+
+  if (fld_id == NULL)
+    {
+      _kf_sandbox_send_api_error (msg, 400, "No fld_id given");
+      return;
+    }
+  if (g_str_equal (fld_id, "0"))
+    {
+      _kf_sandbox_send_api_error (msg, 400, "The root folder cannot be renamed");
+      return;
+    }
+  folder = _kf_sandbox_find_folder (self, fld_id);
+  if (folder == NULL)
+    {
+      _kf_sandbox_send_api_error (msg, 404, "Folder not found");
+      return;
+    }
+  problem = folder_name_problem (name);
+  if (problem != NULL)
+    {
+      _kf_sandbox_send_api_error (msg, 400, problem);
+      return;
+    }
+  g_free (folder->name);
+  folder->name = g_strdup (name);
+  send_ok_true (msg);
 }
 
 static const struct {
@@ -620,8 +889,11 @@ static const struct {
   { "file/info", op_file_info },
   { "file/list", op_file_list },
   { "file/rename", op_file_rename },
+  { "file/set_folder", op_file_set_folder },
+  { "file/clone", op_file_clone },
   { "folder/list", op_folder_list },
   { "folder/create", op_folder_create },
+  { "folder/rename", op_folder_rename },
   { "reseller/create", op_reseller_create },
 };
 

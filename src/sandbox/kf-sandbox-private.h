@@ -26,9 +26,13 @@ typedef struct {
 
 typedef struct {
   KfSandboxFile  file;
+  char          *name_folded;   /* for file/list's name filter */
   char          *uploaded;
   guint          downloads;
 } StoredFile;
+
+void        _kf_sandbox_set_file_name     (StoredFile           *stored,
+                                           const char           *name);
 
 typedef struct {
   KfSandbox     *self;
@@ -87,6 +91,7 @@ struct _KfSandbox {
   guint         n_incomplete;
   GHashTable   *downloads_per_day;
   GHashTable   *disabled_ops;      /* operation names answered as unknown */
+  KfSandboxRemoteAnswer remote_answer;
 };
 
 /* kf-sandbox.c: helpers and state; "_locked" and the state functions are

@@ -84,6 +84,7 @@ stored_file_free (StoredFile *stored)
   g_free (stored->file.path);
   g_free (stored->file.folder_id);
   g_free (stored->file.utype);
+  g_free (stored->name_folded);
   g_free (stored->uploaded);
   g_free (stored);
 }
@@ -159,6 +160,16 @@ _kf_sandbox_add_folder (KfSandbox  *self,
   return folder;
 }
 
+void
+_kf_sandbox_set_file_name (StoredFile *stored,
+                           const char *name)
+{
+  g_free (stored->file.name);
+  stored->file.name = g_strdup (name);
+  g_free (stored->name_folded);
+  stored->name_folded = g_utf8_casefold (name, -1);
+}
+
 char *
 _kf_sandbox_new_file_code (KfSandbox *self)
 {
@@ -183,7 +194,7 @@ _kf_sandbox_store_file (KfSandbox  *self,
   StoredFile *stored = g_new0 (StoredFile, 1);
 
   stored->file.file_code = g_strdup (file_code);
-  stored->file.name = g_strdup (name);
+  _kf_sandbox_set_file_name (stored, name);
   stored->file.size = size;
   stored->file.path = g_strdup (path);
   stored->file.folder_id = g_strdup (folder_id != NULL && _kf_sandbox_folder_exists (self, folder_id) ? folder_id : "0");
@@ -574,6 +585,18 @@ kf_sandbox_set_operation_enabled (KfSandbox  *self,
     g_hash_table_remove (self->disabled_ops, operation);
   else
     g_hash_table_add (self->disabled_ops, g_strdup (operation));
+}
+
+void
+kf_sandbox_set_remote_answer (KfSandbox             *self,
+                              KfSandboxRemoteAnswer  answer)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_if_fail (KF_IS_SANDBOX (self));
+  g_return_if_fail (answer <= KF_SANDBOX_REMOTE_WORKING);
+  locker = g_mutex_locker_new (&self->lock);
+  self->remote_answer = answer;
 }
 
 double

@@ -32,6 +32,13 @@ typedef enum {
   KF_SANDBOX_FAULT_TOO_LARGE,      /* 413 with an HTML page */
 } KfSandboxFault;
 
+/* Hosts of this software answer upload/url in several shapes. */
+typedef enum {
+  KF_SANDBOX_REMOTE_RESULT,        /* result {filecode}; status: result {file_code, status, progress} */
+  KF_SANDBOX_REMOTE_LIST,          /* the published page: a bare [{file_code}], for the status too */
+  KF_SANDBOX_REMOTE_WORKING,       /* as RESULT, but a running job's status is only msg "WORKING" */
+} KfSandboxRemoteAnswer;
+
 typedef struct {
   char   *file_code;
   char   *name;                    /* as received, decoded */
@@ -82,6 +89,8 @@ double      kf_sandbox_get_balance       (KfSandbox       *self);
 void        kf_sandbox_set_operation_enabled (KfSandbox   *self,
                                           const char      *operation,
                                           gboolean         enabled);
+void        kf_sandbox_set_remote_answer (KfSandbox             *self,
+                                          KfSandboxRemoteAnswer  answer);
 /* Voucher codes created so far, oldest first. */
 GStrv       kf_sandbox_dup_vouchers      (KfSandbox       *self);
 
