@@ -1290,6 +1290,16 @@ stored_folder (Fixture    *fx,
   return g_strdup (file->folder_id);
 }
 
+static void
+assert_folder (Fixture    *fx,
+               const char *file_code,
+               const char *fld_id)
+{
+  g_autofree char *folder = stored_folder (fx, file_code);
+
+  g_assert_cmpstr (folder, ==, fld_id);
+}
+
 /* The folders directly in @fld_id, as "id:name" lines in order. */
 static char *
 folder_names (Fixture    *fx,
@@ -1329,9 +1339,9 @@ test_file_set_folder (Fixture       *fx,
 
   g_assert_cmpint (api_status (moved), ==, 200);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (moved), "msg"), ==, "OK");
-  g_assert_cmpstr (stored_folder (fx, a), ==, "2");
-  g_assert_cmpstr (stored_folder (fx, b), ==, "2");
-  g_assert_cmpstr (stored_folder (fx, c), ==, "0");
+  assert_folder (fx, a, "2");
+  assert_folder (fx, b, "2");
+  assert_folder (fx, c, "0");
   listed = api_json (fx, "folder/list", "fld_id=2");
   files = json_object_get_array_member (result_object (listed), "files");
   g_assert_cmpuint (json_array_get_length (files), ==, 2);
@@ -1340,17 +1350,17 @@ test_file_set_folder (Fixture       *fx,
   /* all or nothing: an unknown code or folder moves no file */
   refused = api_json (fx, "file/set_folder", with_unknown);
   g_assert_cmpint (api_status (refused), ==, 404);
-  g_assert_cmpstr (stored_folder (fx, c), ==, "0");
+  assert_folder (fx, c, "0");
   missing = api_json (fx, "file/set_folder", to_missing);
   g_assert_cmpint (api_status (missing), ==, 404);
-  g_assert_cmpstr (stored_folder (fx, c), ==, "0");
+  assert_folder (fx, c, "0");
   none = api_json (fx, "file/set_folder", "fld_id=1");
   g_assert_cmpint (api_status (none), ==, 400);
 
   home = api_json (fx, "file/set_folder", back);
   g_assert_cmpint (api_status (home), ==, 200);
-  g_assert_cmpstr (stored_folder (fx, a), ==, "0");
-  g_assert_cmpstr (stored_folder (fx, b), ==, "2");
+  assert_folder (fx, a, "0");
+  assert_folder (fx, b, "2");
 }
 
 static void
