@@ -682,7 +682,6 @@ op_file_rename (KfSandbox         *self,
   const char *file_code = query_get (query, "file_code");
   const char *name = query_get (query, "name");
   StoredFile *stored = file_code ? g_hash_table_lookup (self->files_by_code, file_code) : NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
 
   if (stored == NULL)
     {
@@ -695,10 +694,7 @@ op_file_rename (KfSandbox         *self,
       return;
     }
   _kf_sandbox_set_file_name (stored, name);
-  builder = _kf_sandbox_begin_ok ();
-  json_builder_set_member_name (builder, "result");
-  json_builder_add_string_value (builder, "true");
-  _kf_sandbox_end_ok (msg, builder);
+  send_ok_true (msg);
 }
 
 /* Moves every file of a comma-separated list, or none of them. */
