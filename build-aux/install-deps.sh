@@ -11,7 +11,7 @@ packages="
   desktop-file-utils appstream flatpak-builder bubblewrap
   adwaita-icon-theme fonts-cantarell
   xvfb xauth dbus dbus-x11 gnome-keyring
-  curl time
+  curl time python3
 "
 
 missing=""

@@ -13,12 +13,13 @@ SANDBOX=${KENFILES_SANDBOX:?KENFILES_SANDBOX must name the kenfiles-sandbox prog
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kenfiles-cli-test.XXXXXX") || exit 99
 sandbox_pid=
+hostile_pid=
 
 cleanup () {
-  if [ -n "$sandbox_pid" ]; then
-    kill "$sandbox_pid" 2>/dev/null
-    wait "$sandbox_pid" 2>/dev/null
-  fi
+  for pid in $sandbox_pid $hostile_pid; do
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -223,6 +224,261 @@ remote_code=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["
 
 kf --json remote-status "$remote_code"
 check "remote-status CODE" json 'assert d["state"] == "done"'
+
+# --- a hostile server: escaped output --------------------------------------
+
+TESTS_DIR=$(dirname "$0")
+
+python3 "$TESTS_DIR/kf-hostile-server.py" >"$work/hostile.out" 2>"$work/hostile.log" &
+hostile_pid=$!
+HURL=
+i=0
+while [ $i -lt 100 ]; do
+  HURL=$(sed -n 's/^URL: //p' "$work/hostile.out")
+  [ -n "$HURL" ] && break
+  kill -0 "$hostile_pid" 2>/dev/null || break
+  sleep 0.1
+  i=$((i + 1))
+done
+check "hostile server started" test -n "$HURL"
+
+# hkf MODE [ARG...]: like kf, against the hostile server, MODE as the key
+# (which picks its behaviour). Killed after 60 s: a hang is a failure.
+hkf () {
+  mode=$1
+  shift
+  KENFILES_SERVER="$HURL" KENFILES_API_KEY="$mode" G_MESSAGES_DEBUG=all \
+    timeout -s KILL 60 "$CLI" "$@" >"$work/out" 2>"$work/err.all" </dev/null
+  rc=$?
+  note_leaks "$*"
+  grep -v -e '-DEBUG: ' -e '-INFO: ' -e '-DEBUG \*\*' "$work/err.all" >"$work/err"
+  return 0
+}
+
+# terminal_safe FILE...: valid UTF-8 with no character a terminal acts on
+# (C0 but the line ends, DEL, C1, bidirectional and line separators).
+terminal_safe () {
+  python3 -c 'import sys
+for name in sys.argv[1:]:
+    text = open(name, "rb").read().decode("utf-8")
+    bad = [c for c in text if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) < 0xa0
+           or c in "\u061c\u200e\u200f\u2028\u2029" or 0x202a <= ord(c) <= 0x202e
+           or 0x2066 <= ord(c) <= 0x2069]
+    assert not bad, "%s: %r" % (name, bad)' "$@" 2>>"$work/err"
+}
+
+# Requests the hostile server logged, as a count of lines matching $1.
+hostile_count () {
+  grep -c -e "$1" "$work/hostile.log"
+}
+
+# Waits until the hostile server has logged every request sent before now:
+# one more request, and its line in the log.
+hostile_sync () {
+  marker="/sync-$(date +%s%N)"
+  python3 -c 'import sys, urllib.request, urllib.error
+try:
+    urllib.request.urlopen(sys.argv[1] + sys.argv[2]).read()
+except urllib.error.HTTPError:
+    pass' "$HURL" "$marker" 2>/dev/null
+  i=0
+  while [ $i -lt 100 ] && ! grep -q -e "$marker" "$work/hostile.log"; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+}
+
+# all_ok COMMAND...: each COMMAND (a string, evaluated here so that the
+# functions above can be used) succeeds.
+all_ok () {
+  for command in "$@"; do
+    eval "$command" || return 1
+  done
+}
+
+one_err_line () {
+  [ "$rc" -ne 0 ] && [ "$(wc -l <"$work/err")" -eq 1 ]
+}
+
+hkf hostile account
+check "account: server text escaped, five lines" \
+  all_ok '[ "$rc" -eq 0 ]' '[ ! -s "$work/err" ]' '[ "$(wc -l <"$work/out")" -eq 5 ]'
+check "account: the e-mail is shown escaped" \
+  grep -qF 'evil\x1B[2J\x1B[Hroot@example.com\r\nPremium: forever\u009B31m' "$work/out"
+check "account: nothing a terminal acts on" terminal_safe "$work/out" "$work/err"
+
+hkf hostile --json account
+check "account --json: valid UTF-8, no raw C1" terminal_safe "$work/out"
+check "account --json: the exact e-mail" \
+  json 'assert d["email"] == "evil\x1b[2J\x1b[Hroot@example.com\r\nPremium: forever\x9b31m", d'
+
+hkf hostile files
+check "files: folder and file names escaped" \
+  all_ok '[ "$rc" -eq 0 ]' \
+    "grep -qF 'Folder\\x1B]0;pwned\\x07\\nFake-folder/' \"\$work/out\"" \
+    "grep -qF 'report\\u202Efdp.exe\\x1B[31m\\x7F\\x01' \"\$work/out\""
+check "files: nothing a terminal acts on" terminal_safe "$work/out" "$work/err"
+
+hkf hostile --json files
+check "files --json: valid UTF-8, no raw C1 or bidi" terminal_safe "$work/out"
+check "files --json: names as the server sent them" \
+  json 'assert d["files"][0]["name"] == "report\u202efdp.exe\x1b[31m\x7f\x01"
+assert d["folders"][0]["name"] == "Folder\x1b]0;pwned\x07\nFake-folder"'
+
+hkf hostile link code1
+check "link: the link is one escaped line" \
+  all_ok '[ "$rc" -eq 0 ]' "[ \"\$(cat \"\$work/out\")\" = 'http://127.0.0.1/d/\\x1B[2J\\x1B[Hfake\\rlink' ]" \
+    'terminal_safe "$work/out"'
+
+hkf hostile upload "$work/one.txt"
+check "upload: a file code with escapes is shown escaped" \
+  all_ok '[ "$rc" -eq 0 ]' "grep -qF \"one.txt: \$HURL/abc\\\\x1B[2J\\\\x1B[Hdef\" \"\$work/out\"" \
+    'terminal_safe "$work/out" "$work/err"'
+
+hkf hostile-refuse upload "$work/one.txt"
+check "upload refused: the server's reason is one line, nothing a terminal acts on" \
+  all_ok one_err_line 'grep -q "Refused.*everything is fine" "$work/err"' 'terminal_safe "$work/err"'
+
+hkf hostile-error account
+check "an error text from the server: one line, nothing a terminal acts on" \
+  all_ok one_err_line 'grep -q "Refused.*everything is fine" "$work/err"' 'terminal_safe "$work/err"'
+
+hkf hostile-error --json account
+check "an error text from the server, --json: valid, no raw controls" \
+  all_ok '[ "$rc" -ne 0 ]' 'terminal_safe "$work/out" "$work/err"' \
+    'json "assert \"Refused\" in d[\"error\"][\"message\"]"'
+
+hkf hostile remote-status remote1
+check "remote-status: the server's failure message is one line, nothing a terminal acts on" \
+  all_ok one_err_line 'grep -q "fetch failed" "$work/err"' 'terminal_safe "$work/out" "$work/err"'
+
+hkf hostile --json remote-status remote1
+check "remote-status --json: valid, no raw controls" \
+  all_ok 'terminal_safe "$work/out"' 'json "assert d[\"state\"] == \"failed\""'
+
+# Local file names are input too.
+esc_name=$(printf 'esc\033[2Jname.txt')
+printf 'escaped\n' >"$work/$esc_name"
+kf upload "$work/$esc_name"
+check "a local file name with an escape is shown escaped" \
+  all_ok '[ "$rc" -eq 0 ]' "grep -qF 'esc\\x1B[2Jname.txt: http' \"\$work/out\"" 'terminal_safe "$work/out"'
+
+kf upload "$work/missing$esc_name"
+check "an error naming a local file is escaped" \
+  all_ok '[ "$rc" -ne 0 ]' "grep -qF 'missingesc\\x1B[2Jname.txt' \"\$work/err\"" 'terminal_safe "$work/err"'
+
+bad_name=$(printf 'bad\377name.txt')
+printf 'not utf-8\n' >"$work/$bad_name"
+kf --json upload "$work/$bad_name"
+check "upload --json of a file name that is not UTF-8: valid UTF-8" \
+  all_ok '[ "$rc" -eq 0 ]' 'terminal_safe "$work/out"'
+check "upload --json of a file name that is not UTF-8: the byte escaped in the path" \
+  json 'assert d["uploaded"] == 1
+assert d["files"][0]["path"].endswith("/bad\\xFFname.txt"), d["files"][0]["path"]'
+
+kf upload "$work/$bad_name"
+check "upload of a file name that is not UTF-8: text output is UTF-8" \
+  all_ok '[ "$rc" -eq 0 ]' 'grep -q "name.txt: http" "$work/out"' 'terminal_safe "$work/out"'
+
+# --- local input: only regular files, names not URIs ------------------------
+
+mkfifo "$work/fifo"
+requests_before=$(hostile_count REQUEST)
+hkf hostile upload "$work/fifo"
+hostile_sync
+check "a named pipe is refused at once with one clear line" \
+  all_ok '[ "$rc" -eq 1 ]' one_err_line 'grep -q "named pipe" "$work/err"'
+check "a named pipe alone: no request is sent" \
+  test "$(($(hostile_count REQUEST) - requests_before))" -eq 1
+
+kf --json upload /dev/zero /dev/urandom /proc/self/status
+check "devices and kernel files are refused, not uploaded empty" \
+  json 'assert d["uploaded"] == 0 and d["failed"] == 3, d
+assert [f["error"]["code"] for f in d["files"]] == ["local-file"] * 3
+assert not any("url" in f for f in d["files"])'
+check "devices and kernel files: non-zero" test "$rc" -eq 1
+
+kf upload "$work/one.txt" /dev/zero /proc/self/status
+check "beside a device and a kernel file, a regular file is uploaded" \
+  all_ok '[ "$rc" -eq 1 ]' 'grep -q "^one.txt: http" "$work/out"' '[ "$(wc -l <"$work/out")" -eq 1 ]' \
+    'grep -q "device" "$work/err"' 'grep -q "system file" "$work/err"'
+
+printf 'notes\n' >"$work/notes:2024.txt"
+printf 'dash\n' >"$work/-dash.txt"
+cd "$work" || exit 99
+kf upload notes:2024.txt
+check "notes:2024.txt is a file name, not a URI" \
+  all_ok succeeded 'grep -q "^notes:2024.txt: http" "$work/out"'
+kf upload -- -dash.txt
+check "upload -- -dash.txt uploads -dash.txt and nothing else" \
+  all_ok succeeded '[ "$(wc -l <"$work/out")" -eq 1 ]' 'grep -q "^-dash.txt: http" "$work/out"'
+cd - >/dev/null || exit 99
+kf upload "file://$work/one.txt"
+check "a file:// URI is still a URI" all_ok succeeded 'grep -q "^one.txt: http" "$work/out"'
+
+# --- Ctrl-C and --timeout ----------------------------------------------------
+
+# interrupt SIGNAL WATCH PATTERN MODE [ARG...]: kenfiles against the hostile
+# server in MODE, signalled once PATTERN is in WATCH; status in $rc.
+interrupt () {
+  sig=$1 watch=$2 pattern=$3 mode=$4
+  shift 4
+  rc=$(KENFILES_SERVER="$HURL" KENFILES_API_KEY="$mode" \
+       python3 "$TESTS_DIR/kf-interrupt.py" "$sig" "$watch" "$pattern" "$work/out" "$work/err" \
+       -- "$CLI" "$@" 2>>"$work/err.driver")
+}
+
+requests_before=$(hostile_count 'REQUEST POST /upload/slow-upload')
+servers_before=$(hostile_count 'REQUEST GET /api/upload/server')
+interrupt SIGINT "$work/hostile.log" "REQUEST POST /upload/slow-upload" slow-upload \
+  --json upload --parallel 1 "$work/one.txt" "$work/two name.bin"
+hostile_sync
+check "Ctrl-C during an upload: exit status 130" test "$rc" = 130
+check "Ctrl-C during an upload: a whole JSON document, nothing uploaded" \
+  json 'assert d["uploaded"] == 0 and d["failed"] == 2, d'
+check "Ctrl-C during an upload: no further request" \
+  test "$(($(hostile_count 'REQUEST POST /upload/slow-upload') - requests_before))" -eq 1 -a \
+       "$(($(hostile_count 'REQUEST GET /api/upload/server') - servers_before))" -eq 1
+
+requests_before=$(hostile_count 'REQUEST POST /upload/slow-upload')
+interrupt SIGTERM "$work/hostile.log" "REQUEST POST /upload/slow-upload" slow-upload \
+  upload --parallel 1 "$work/one.txt" "$work/two name.bin"
+hostile_sync
+check "SIGTERM during an upload: exit status 143, no further request" \
+  all_ok '[ "$rc" = 143 ]' '[ ! -s "$work/out" ]' \
+    '[ "$(($(hostile_count "REQUEST POST /upload/slow-upload") - requests_before))" -eq 1 ]'
+
+requests_before=$(hostile_count 'REQUEST GET /api/account/info')
+interrupt SIGINT "$work/hostile.log" "REQUEST GET /api/account/info" slow account
+check "Ctrl-C while the server does not answer: exit status 130, one line" \
+  all_ok '[ "$rc" = 130 ]' '[ ! -s "$work/out" ]' '[ "$(wc -l <"$work/err")" -le 1 ]'
+
+count_before=$(ledger_count)
+requests_before=$(hostile_count REQUEST)
+interrupt_fifo () {
+  rc=$(KENFILES_SERVER="$HURL" KENFILES_API_KEY=hostile \
+       python3 "$TESTS_DIR/kf-interrupt.py" --stdin-fifo "$work/stdin.fifo" SIGINT "$work/err" \
+       "Create a voucher" "$work/out" "$work/err" -- "$CLI" voucher 30p 2>>"$work/err.driver")
+}
+interrupt_fifo
+hostile_sync
+check "Ctrl-C at the voucher question (stdin a waiting FIFO): exit status 130" test "$rc" = 130
+check "Ctrl-C at the voucher question: nothing sent, nothing saved" \
+  test "$(($(hostile_count REQUEST) - requests_before))" -eq 1 -a "$(ledger_count)" -eq "$count_before"
+
+start=$(date +%s)
+hkf slow --json --timeout 1 account
+elapsed=$(($(date +%s) - start))
+check "--timeout 1 against a server that never answers: timed-out" \
+  all_ok '[ "$rc" -eq 1 ]' 'json "assert d[\"error\"][\"code\"] == \"timed-out\", d"'
+check "--timeout 1: gives up long before the default (4 x 30 s)" test "$elapsed" -lt 40
+
+hkf slow account --timeout 0
+check "--timeout 0 is a usage error" all_ok '[ "$rc" -eq 2 ]' 'grep -q -- "--timeout" "$work/err"'
+
+kill "$hostile_pid" 2>/dev/null
+wait "$hostile_pid" 2>/dev/null
+hostile_pid=
 
 # --- vouchers ----------------------------------------------------------------
 

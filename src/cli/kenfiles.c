@@ -17,13 +17,19 @@
 
 gboolean  kf_cli_opt_json;
 char     *kf_cli_opt_server;
+int       kf_cli_opt_timeout = -1;   /* -1: not given */
 static gboolean opt_version;
+
+/* Long enough for any API answer, short enough to be a mistake no longer. */
+#define MAX_TIMEOUT_S (24 * 60 * 60)
 
 const GOptionEntry kf_cli_global_entries[] = {
   { "server", 0, 0, G_OPTION_ARG_STRING, &kf_cli_opt_server,
     N_("KenFiles server (default: $KENFILES_SERVER, else https://kenfiles.com)"), N_("URL") },
   { "json", 0, 0, G_OPTION_ARG_NONE, &kf_cli_opt_json,
     N_("Print one JSON document on standard output"), NULL },
+  { "timeout", 0, 0, G_OPTION_ARG_INT, &kf_cli_opt_timeout,
+    N_("Give up on a server that has not answered within this many seconds"), N_("SECONDS") },
   { NULL }
 };
 
@@ -62,6 +68,15 @@ one_line (const char *message)
   return line;
 }
 
+/* What goes to the terminal: one line, server text escaped. */
+static char *
+one_line_escaped (const char *message)
+{
+  g_autofree char *line = one_line (message);
+
+  return kf_util_escape_for_terminal (line);
+}
+
 void
 kf_cli_clear_progress (KfCli *cli)
 {
@@ -77,10 +92,13 @@ void
 kf_cli_show_progress (KfCli      *cli,
                       const char *line)
 {
+  g_autofree char *escaped = NULL;
+
   if (!cli->stderr_is_tty)
     return;
 
-  fprintf (stderr, "\r\033[K%s", line);
+  escaped = one_line_escaped (line);
+  fprintf (stderr, "\r\033[K%s", escaped);
   fflush (stderr);
   cli->progress_shown = TRUE;
 }
@@ -89,7 +107,7 @@ void
 kf_cli_warn (KfCli      *cli,
              const char *message)
 {
-  g_autofree char *line = one_line (message);
+  g_autofree char *line = one_line_escaped (message);
 
   kf_cli_clear_progress (cli);
   fprintf (stderr, "kenfiles: %s\n", line);
@@ -141,7 +159,11 @@ kf_cli_finish (KfCli *cli,
                int    exit_status)
 {
   kf_cli_clear_progress (cli);
+  /* Work that completed in spite of Ctrl-C (a purchase) still says so. */
+  if (cli->signal_received != 0 && exit_status != KF_CLI_EXIT_OK)
+    exit_status = 128 + cli->signal_received;
   cli->exit_status = exit_status;
+  cli->finished = TRUE;
   g_main_loop_quit (cli->loop);
 }
 
@@ -188,9 +210,10 @@ kf_cli_usage_error (KfCli      *cli,
                     const char *message)
 {
   g_autofree char *line = one_line (message);
+  g_autofree char *escaped = kf_util_escape_for_terminal (line);
 
   /* Still one line, so scripts can show it as it is. */
-  fprintf (stderr, "kenfiles: %s %s\n", line, _("See “kenfiles --help”."));
+  fprintf (stderr, "kenfiles: %s %s\n", escaped, _("See “kenfiles --help”."));
   cli->exit_status = KF_CLI_EXIT_USAGE;
 
   if (kf_cli_opt_json)
@@ -208,17 +231,83 @@ kf_cli_usage_error (KfCli      *cli,
     }
 }
 
+/* Local file names need not be UTF-8; JSON must be. */
+static void
+json_node_make_valid (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, NULL, &member))
+          json_node_make_valid (member);
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          json_node_make_valid (json_array_get_element (array, i));
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING &&
+          !g_utf8_validate (json_node_get_string (node), -1, NULL))
+        {
+          g_autofree char *valid = kf_util_escape_invalid_utf8 (json_node_get_string (node));
+
+          json_node_set_string (node, valid);
+        }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+}
+
+/* json-glib escapes C0 and DEL but leaves C1 and bidirectional controls,
+ * which some terminals act on. Outside strings our JSON has none of them,
+ * so \uNNNN for each keeps the document's meaning. */
+static char *
+json_escape_terminal_controls (const char *data)
+{
+  GString *out = g_string_sized_new (strlen (data));
+
+  for (const char *p = data; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c >= 0x7f && kf_util_unichar_is_terminal_control (c))
+        g_string_append_printf (out, "\\u%04X", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 void
 kf_cli_print_json (KfCli       *cli,
                    JsonBuilder *builder)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *generated = NULL;
   g_autofree char *data = NULL;
 
+  json_node_make_valid (root);
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_root (generator, root);
-  data = json_generator_to_data (generator, NULL);
+  generated = json_generator_to_data (generator, NULL);
+  data = json_escape_terminal_controls (generated);
 
   kf_cli_clear_progress (cli);
   fputs (data, stdout);
@@ -231,12 +320,27 @@ kf_cli_print_text (KfCli      *cli,
                    const char *format,
                    ...)
 {
+  g_autofree char *text = NULL;
+  g_autofree char *escaped = NULL;
+  gboolean newline;
+  gsize len;
   va_list args;
 
-  kf_cli_clear_progress (cli);
   va_start (args, format);
-  vfprintf (stdout, format, args);
+  text = g_strdup_vprintf (format, args);
   va_end (args);
+
+  /* Server values are in @text: everything but the line's end is escaped. */
+  len = strlen (text);
+  newline = len > 0 && text[len - 1] == '\n';
+  if (newline)
+    text[len - 1] = '\0';
+  escaped = kf_util_escape_for_terminal (text);
+
+  kf_cli_clear_progress (cli);
+  fputs (escaped, stdout);
+  if (newline)
+    fputc ('\n', stdout);
   fflush (stdout);
 }
 
@@ -296,7 +400,15 @@ kf_cli_parse_options (KfCli              *cli,
   g_autoptr(GError) error = NULL;
   g_autofree char *prgname = g_strdup_printf ("kenfiles %s", command);
   g_autofree char *saved_prgname = g_strdup (g_get_prgname ());
+  g_auto(GStrv) remaining = NULL;
+  /* With G_OPTION_REMAINING, GOption drops the "--" that ends the options:
+   * `upload -- -dash.txt` uploads "-dash.txt", "--" is no file name. */
+  const GOptionEntry remaining_entries[] = {
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &remaining, NULL, NULL },
+    { NULL }
+  };
   gboolean ok;
+  guint n;
 
   context = g_option_context_new (parameter_string);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
@@ -304,6 +416,7 @@ kf_cli_parse_options (KfCli              *cli,
   if (entries != NULL)
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, kf_cli_global_entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, remaining_entries, NULL);
 
   /* The usage line then reads "kenfiles upload [OPTION…] FILE…". */
   g_set_prgname (prgname);
@@ -313,6 +426,22 @@ kf_cli_parse_options (KfCli              *cli,
   if (!ok)
     {
       kf_cli_usage_error (cli, error->message);
+      return FALSE;
+    }
+
+  /* Back into @argv after the command's name: there is room, as GOption
+   * only ever removes from it. */
+  n = g_strv_length (*argv);
+  g_assert (n >= 1);
+  for (guint i = 0; remaining != NULL && remaining[i] != NULL; i++)
+    (*argv)[n++] = g_steal_pointer (&remaining[i]);
+  (*argv)[n] = NULL;
+
+  if (kf_cli_opt_timeout != -1 && (kf_cli_opt_timeout < 1 || kf_cli_opt_timeout > MAX_TIMEOUT_S))
+    {
+      g_autofree char *message = g_strdup_printf (_("--timeout must be between 1 and %d seconds."),
+                                                  MAX_TIMEOUT_S);
+      kf_cli_usage_error (cli, message);
       return FALSE;
     }
 
@@ -442,15 +571,38 @@ kf_cli_connect (KfCli *cli,
                               "server-url", server_url,
                               "max-connections", CLAMP (max_connections, 2, 64),
                               NULL);
+  if (kf_cli_opt_timeout > 0)
+    g_object_set (cli->client, "timeout", (guint) kf_cli_opt_timeout, NULL);
   return TRUE;
+}
+
+static void
+on_signal (KfCli *cli,
+           int    signum)
+{
+  if (cli->signal_received != 0)
+    {
+      /* Asked twice: stop waiting for the command to wind down. */
+      cli->exit_status = 128 + cli->signal_received;
+      g_main_loop_quit (cli->loop);
+      return;
+    }
+
+  cli->signal_received = signum;
+  g_cancellable_cancel (cli->cancellable);
 }
 
 static gboolean
 on_sigint (gpointer user_data)
 {
-  KfCli *cli = user_data;
+  on_signal (user_data, SIGINT);
+  return G_SOURCE_CONTINUE;
+}
 
-  g_cancellable_cancel (cli->cancellable);
+static gboolean
+on_sigterm (gpointer user_data)
+{
+  on_signal (user_data, SIGTERM);
   return G_SOURCE_CONTINUE;
 }
 
@@ -485,6 +637,7 @@ main (int   argc,
   const KfCliCommand *command = NULL;
   KfCli cli = { 0 };
   guint sigint_id;
+  guint sigterm_id;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
@@ -542,12 +695,19 @@ main (int   argc,
 
   cli.loop = g_main_loop_new (NULL, FALSE);
   cli.cancellable = g_cancellable_new ();
-  sigint_id = g_unix_signal_add (SIGINT, on_sigint, &cli);
 
-  if (command->run (&cli, args + 1))
-    g_main_loop_run (cli.loop);
-
-  g_clear_handle_id (&sigint_id, g_source_remove);
+  /* A command may first wait on standard input (a prompt, a key); until the
+   * loop runs, Ctrl-C keeps its default action and ends the program there,
+   * before anything was sent. */
+  /* A command may also be done before the loop runs (nothing to send). */
+  if (command->run (&cli, args + 1) && !cli.finished)
+    {
+      sigint_id = g_unix_signal_add (SIGINT, on_sigint, &cli);
+      sigterm_id = g_unix_signal_add (SIGTERM, on_sigterm, &cli);
+      g_main_loop_run (cli.loop);
+      g_clear_handle_id (&sigint_id, g_source_remove);
+      g_clear_handle_id (&sigterm_id, g_source_remove);
+    }
 
   if (cli.command_data_free != NULL)
     g_clear_pointer (&cli.command_data, cli.command_data_free);

@@ -207,13 +207,22 @@ start_next (UploadJob *job)
 {
   KfCli *cli = job->cli;
 
-  while (job->in_flight < job->parallel && job->next < job->n_items)
+  /* Once stopped (Ctrl-C, a key the server refused), nothing more is sent. */
+  while (job->in_flight < job->parallel && job->next < job->n_items &&
+         !g_cancellable_is_cancelled (cli->cancellable))
     {
       guint index = job->next++;
       UploadItem *item = &job->items[index];
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (item->path);
-      GFile *files[] = { file };
-      ItemRef *done_ref = g_new0 (ItemRef, 1);
+      g_autoptr(GFile) file = NULL;
+      GFile *files[1];
+      ItemRef *done_ref;
+
+      if (item->done)  /* refused before anything was sent */
+        continue;
+
+      file = kf_cli_file_for_argument (item->path);
+      files[0] = file;
+      done_ref = g_new0 (ItemRef, 1);
 
       done_ref->job = job;
       done_ref->index = index;
@@ -237,6 +246,16 @@ start_next (UploadJob *job)
 
   if (job->in_flight > 0)
     return;
+
+  for (guint i = 0; i < job->n_items; i++)
+    if (!job->items[i].done)
+      {
+        job->items[i].error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                   _("The file was not sent: the upload was stopped."));
+        job->items[i].done = TRUE;
+        job->n_done++;
+        job->n_failed++;
+      }
 
   if (cli->json)
     print_results_json (job);
@@ -314,12 +333,18 @@ kf_cli_upload (KfCli  *cli,
   for (guint i = 0; i < n_files; i++)
     {
       UploadItem *item = &job->items[i];
-      GStatBuf st;
 
       item->path = g_strdup (argv[i + 1]);
       item->name = g_filename_display_basename (item->path);
-      item->size = g_stat (item->path, &st) == 0 ? (goffset) st.st_size : -1;
-      if (item->size > 0)
+      /* Checked before anything is sent: a pipe or device is never opened. */
+      if (!kf_cli_check_upload_argument (item->path, &item->size, &item->error))
+        {
+          kf_cli_warn (cli, item->error->message);
+          item->done = TRUE;
+          job->n_done++;
+          job->n_failed++;
+        }
+      else if (item->size > 0)
         job->total_size += item->size;
     }
 

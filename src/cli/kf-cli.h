@@ -19,6 +19,8 @@ struct _KfCli {
   gboolean        stderr_is_tty;
   gboolean        progress_shown;
   int             exit_status;
+  int             signal_received;  /* SIGINT or SIGTERM once asked to stop */
+  gboolean        finished;         /* kf_cli_finish was called */
   gpointer        command_data;
   GDestroyNotify  command_data_free;
 };
@@ -33,6 +35,7 @@ typedef void (*KfCliReadyFunc) (KfCli *cli);
 /* Options every command accepts after its name as well as before it. */
 extern gboolean    kf_cli_opt_json;
 extern char       *kf_cli_opt_server;
+extern int         kf_cli_opt_timeout;
 extern const GOptionEntry kf_cli_global_entries[];
 
 /* Parses a command's options; prints a usage error and returns FALSE on
@@ -52,7 +55,7 @@ gboolean kf_cli_connect       (KfCli       *cli,
 
 void     kf_cli_usage_error   (KfCli       *cli,
                                const char  *message);
-/* Prints "kenfiles: <message>" on stderr (one line) and, with --json, an
+/* Prints "kenfiles: <message>" on stderr (one line, escaped) and, with --json, an
  * error document on stdout; sets the exit status and stops the loop. */
 void     kf_cli_fail          (KfCli        *cli,
                                const GError *error);
@@ -66,6 +69,8 @@ const char *kf_cli_error_code (const GError *error);
 
 void     kf_cli_print_json    (KfCli        *cli,
                                JsonBuilder  *builder);
+/* Prints on stdout, escaped for the terminal (kf_util_escape_for_terminal)
+ * except for a final newline: server values can go in as they are. */
 void     kf_cli_print_text    (KfCli        *cli,
                                const char   *format,
                                ...) G_GNUC_PRINTF (2, 3);
@@ -97,6 +102,16 @@ void     kf_cli_json_add_date    (JsonBuilder *builder,
                                   const char  *name,
                                   GDateTime   *value);
 char    *kf_cli_format_date      (GDateTime   *value);
+
+/* The file an argument names: a URI only when it starts with a scheme GIO
+ * can open (file:, and those GVfs adds), else a path ("notes:2024.txt"). */
+GFile   *kf_cli_file_for_argument     (const char  *arg);
+/* Whether the argument is a regular file that can be uploaded, checked
+ * without opening anything that could block; sets @size. Fails with
+ * KF_ERROR_LOCAL_FILE and a sentence naming the file. */
+gboolean kf_cli_check_upload_argument (const char  *arg,
+                                       goffset     *size,
+                                       GError     **error);
 
 /* Commands: each parses its own options and starts its work on the loop;
  * returns FALSE when it already finished (usage error). */

@@ -204,12 +204,13 @@ kf_multipart_escape (const char *value)
   return g_string_free (out, FALSE);
 }
 
-/* Characters that are printable but reorder or break the line they are in:
- * a file name must not be able to display as another one. */
-static gboolean
-is_layout_control (gunichar c)
+gboolean
+kf_util_unichar_is_terminal_control (gunichar c)
 {
-  return c == 0x061C ||                  /* ARABIC LETTER MARK */
+  return c < 0x20 || (c >= 0x7f && c < 0xa0) ||
+         /* Printable, but they reorder or break the line they are in: a
+          * file name must not be able to display as another one. */
+         c == 0x061C ||                  /* ARABIC LETTER MARK */
          c == 0x200E || c == 0x200F ||   /* LRM, RLM */
          (c >= 0x202A && c <= 0x202E) || /* embeddings and overrides */
          (c >= 0x2066 && c <= 0x2069) || /* isolates */
@@ -257,7 +258,7 @@ kf_util_escape_for_terminal (const char *text)
         default:
           if (c < 0x20 || c == 0x7f)
             g_string_append_printf (out, "\\x%02X", c);
-          else if ((c >= 0x80 && c < 0xa0) || is_layout_control (c))
+          else if (kf_util_unichar_is_terminal_control (c))
             g_string_append_printf (out, "\\u%04X", c);
           else
             g_string_append_len (out, p, g_utf8_next_char (p) - p);

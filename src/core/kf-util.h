@@ -28,6 +28,10 @@ char     *kf_multipart_escape      (const char  *value);
  * cannot move the cursor or change colours. NULL gives "". */
 char     *kf_util_escape_for_terminal (const char *text);
 
+/* Whether kf_util_escape_for_terminal escapes @c (C0, DEL, C1,
+ * bidirectional and line-separator characters, backslash excepted). */
+gboolean  kf_util_unichar_is_terminal_control (gunichar c);
+
 /* Returns @text with every byte that is not part of valid UTF-8 shown as
  * \xNN and everything else unchanged, e.g. a local file name for JSON.
  * NULL gives NULL. */
