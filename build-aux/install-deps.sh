@@ -1,16 +1,22 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Installs the Debian 12 packages needed to build, run and test KenFiles
-# Desktop, only those that are missing. Run as root.
+# Installs the Debian packages needed to build, run and test KenFiles Desktop,
+# only those that are missing, on Debian 12 (bookworm) and Debian 13 (trixie).
+# Run as root.
 set -eu
 
+# at-spi2-core: the accessibility bus that GTK connects to (GTK warns, fatally
+# under G_DEBUG=fatal-warnings, when it cannot be started).
+# locales: the German locale that the translation tests run in.
+# git, xz-utils: `meson dist` (the dist test).
 packages="
   meson ninja-build pkg-config gcc libc6-dev gettext
   libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev libsecret-1-dev
   libgtk-4-dev libadwaita-1-dev
   desktop-file-utils appstream flatpak-builder bubblewrap
   adwaita-icon-theme fonts-cantarell
-  xvfb xauth dbus dbus-x11 gnome-keyring
+  xvfb xauth dbus dbus-x11 gnome-keyring at-spi2-core
+  locales git xz-utils
   curl time python3
 "
 
@@ -27,4 +33,15 @@ if [ -n "$missing" ]; then
   apt-get update -q
   # shellcheck disable=SC2086
   apt-get install -y -q --no-install-recommends $missing
+fi
+
+# The translation tests look strings up in de_DE.UTF-8: newer glibc (Debian
+# 13's 2.41) ignores LANGUAGE in C.UTF-8, as every glibc does in C, so a
+# real German locale is needed.
+if ! locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then
+  echo "Generating the de_DE.UTF-8 locale"
+  if ! grep -q '^de_DE\.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null; then
+    echo 'de_DE.UTF-8 UTF-8' >>/etc/locale.gen
+  fi
+  locale-gen
 fi

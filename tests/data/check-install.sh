@@ -39,6 +39,28 @@ output_ok() {  # NAME WANT COMMAND...: COMMAND succeeds and prints WANT
   fi
 }
 
+# German look-ups run in de_DE.UTF-8: glibc ignores LANGUAGE in the C locale, and newer glibc
+# (Debian 13's) in C.UTF-8 too. build-aux/install-deps.sh generates the locale.
+de_locale=""
+if locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then
+  de_locale=de_DE.UTF-8
+fi
+german() {  # NAME WANT COMMAND...: output_ok in the German locale
+  if [ -z "$de_locale" ]; then
+    not_ok "$1"
+    echo "#   no de_DE.UTF-8 locale: build-aux/install-deps.sh generates it"
+    return
+  fi
+  name=$1 want=$2
+  shift 2
+  if [ "$1" = run_installed ]; then
+    shift
+    output_ok "$name" "$want" run_installed env LANGUAGE= LC_ALL="$de_locale" "$@"
+  else
+    output_ok "$name" "$want" env LANGUAGE= LC_ALL="$de_locale" "$@"
+  fi
+}
+
 # The compiled schema is not installed under a DESTDIR (gnome.post_install skips it, as
 # packagers' triggers and flatpak-builder compile it), so the test compiles it like they do.
 schemadir=$(d "$datadir/glib-2.0/schemas")
@@ -67,8 +89,8 @@ fi
 
 file_ok "German catalogue installed" "$(d "$localedir/de/LC_MESSAGES/$domain.mo")"
 if command -v gettext >/dev/null 2>&1; then
-  output_ok "the installed catalogue translates to German" "Befehle:" \
-    env TEXTDOMAINDIR="$(d "$localedir")" LANGUAGE=de LC_ALL=C.UTF-8 gettext -d "$domain" "Commands:"
+  german "the installed catalogue translates to German" "Befehle:" \
+    env TEXTDOMAINDIR="$(d "$localedir")" gettext -d "$domain" "Commands:"
 else
   skip "the installed catalogue translates to German" "gettext(1) not found"
 fi
@@ -93,11 +115,11 @@ run_installed() {
   esac
 }
 if [ -n "$overlay" ]; then
-  output_ok "installed kenfiles --help speaks German with LANGUAGE=de" \
+  german "installed kenfiles --help speaks German" \
     "Ihr KenFiles-Konto auf der Befehlszeile verwenden." \
-    run_installed env LANGUAGE=de LC_ALL=C.UTF-8 "$bindir/kenfiles" --help
+    run_installed "$bindir/kenfiles" --help
 else
-  skip "installed kenfiles --help speaks German with LANGUAGE=de" \
+  skip "installed kenfiles --help speaks German" \
     "no bwrap or unshare to show the DESTDIR at $prefix"
 fi
 
@@ -113,11 +135,11 @@ fi
 output_ok "installed kenfiles-desktop --version" "kenfiles-desktop $version" \
   env GSETTINGS_SCHEMA_DIR="$schemadir" "$(d "$bindir/kenfiles-desktop")" --version
 if [ -n "$overlay" ]; then
-  output_ok "installed kenfiles-desktop --help speaks German with LANGUAGE=de" \
+  german "installed kenfiles-desktop --help speaks German" \
     "Einen lokalen Testserver starten" \
-    run_installed env LANGUAGE=de LC_ALL=C.UTF-8 GSETTINGS_SCHEMA_DIR="$schemadir" "$bindir/kenfiles-desktop" --help
+    run_installed env GSETTINGS_SCHEMA_DIR="$schemadir" "$bindir/kenfiles-desktop" --help
 else
-  skip "installed kenfiles-desktop --help speaks German with LANGUAGE=de" \
+  skip "installed kenfiles-desktop --help speaks German" \
     "no bwrap or unshare to show the DESTDIR at $prefix"
 fi
 

@@ -31,14 +31,19 @@ for lang in $langs; do
   fi
 done
 
-# One known string through the built German catalogue, as the programs look it up.
+# One known string through the built German catalogue, as the programs look it up, in a
+# German locale: glibc ignores LANGUAGE in the C locale, and newer glibc in C.UTF-8 too.
 if ! command -v gettext >/dev/null 2>&1; then
   n=$((n + 1)); echo "ok $n - German lookup # SKIP gettext(1) not found"
-elif [ "$(TEXTDOMAINDIR="$builddir/po" LANGUAGE=de LC_ALL=C.UTF-8 gettext -d "$domain" "Upload files and print their links")" = \
-       "Dateien hochladen und ihre Links ausgeben" ]; then
+elif ! locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then
+  not_ok "German lookup through the built catalogue"
+  echo "#   no de_DE.UTF-8 locale: build-aux/install-deps.sh generates it"
+elif out=$(TEXTDOMAINDIR="$builddir/po" LANGUAGE= LC_ALL=de_DE.UTF-8 gettext -d "$domain" "Upload files and print their links") &&
+     [ "$out" = "Dateien hochladen und ihre Links ausgeben" ]; then
   ok "German lookup through the built catalogue"
 else
   not_ok "German lookup through the built catalogue"
+  echo "#   got: $out"
 fi
 
 exit "$status"
