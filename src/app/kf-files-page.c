@@ -518,6 +518,21 @@ format_details (KfFilesItem *item)
 }
 
 static void
+unbind_and_unref (GBinding *binding)
+{
+  g_binding_unbind (binding);
+  g_object_unref (binding);
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               KfFilesPage              *self)
+{
+  g_object_set_data (G_OBJECT (gtk_list_item_get_child (list_item)), "name-binding", NULL);
+}
+
+static void
 bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *list_item,
              KfFilesPage              *self)
@@ -531,7 +546,14 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   g_variant_ref_sink (target);
   gtk_image_set_from_icon_name (g_object_get_data (G_OBJECT (box), "icon"),
                                 folder ? "folder-symbolic" : "text-x-generic-symbolic");
-  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "name"), kf_files_item_get_name (item));
+  /* The name follows the item: a rename shows at once. (A newer GTK keeps
+   * the row of an item that a splice removes and puts back, so re-adding
+   * the item would not show the new name.) */
+  g_object_set_data_full (G_OBJECT (box), "name-binding",
+                          g_object_ref (g_object_bind_property (item, "name",
+                                                                g_object_get_data (G_OBJECT (box), "name"),
+                                                                "label", G_BINDING_SYNC_CREATE)),
+                          (GDestroyNotify) unbind_and_unref);
 
   details = folder ? g_strdup (_("Folder")) : format_details (item);
   gtk_label_set_text (g_object_get_data (G_OBJECT (box), "details"), details);
@@ -744,7 +766,6 @@ file_renamed_cb (GObject      *object,
   KfFilesPage *self = data->self;
   g_autoptr(GError) error = NULL;
   KfFilesItem *item;
-  guint position;
 
   if (!kf_client_rename_file_finish (KF_CLIENT (object), result, &error))
     {
@@ -756,15 +777,10 @@ file_renamed_cb (GObject      *object,
   if (self->disposed)
     return;
 
-  item = find_item (self, data->id, &position);
+  /* The row's label is bound to the name. */
+  item = find_item (self, data->id, NULL);
   if (item != NULL)
-    {
-      g_autoptr(KfFilesItem) keep = g_object_ref (item);
-
-      kf_files_item_set_name (keep, data->name);
-      /* Rebinds the row so it shows the new name. */
-      g_list_store_splice (self->items, position, 1, (gpointer *) &keep, 1);
-    }
+    kf_files_item_set_name (item, data->name);
   kf_pages_toast (GTK_WIDGET (self), _("File renamed"));
 }
 
@@ -1072,6 +1088,7 @@ kf_files_page_init (KfFilesPage *self)
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
 
