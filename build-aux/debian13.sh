@@ -1,11 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# CI leg: the whole test suite in a Debian 13 (trixie) root, GUI tests under
-# Xvfb included. Run it by hand as root from any folder:
+# The whole test suite in a Debian 13 (trixie) root, GUI tests under Xvfb
+# included. Run it by hand as root from any folder:
 #
-#   sh build-aux/ci-debian13.sh            # exits non-zero when anything failed
-#   sh build-aux/ci-debian13.sh --testlog  # prints where the meson testlog lands
+#   sh build-aux/debian13.sh            # exits non-zero when anything failed
+#   sh build-aux/debian13.sh --testlog  # prints where the meson testlog lands
+#
+# It follows the CI leg convention (.ci/run runs build-aux/ci-debian13.sh when
+# that file exists): once the suite passes on Debian 13, renaming this file to
+# ci-debian13.sh makes it a CI leg.
 #
 # The root is made once with debootstrap (--variant=minbase) from the Debian
 # mirror that this machine's apt already uses, and kept in
@@ -33,8 +37,8 @@ srcdir=$(cd "$(dirname "$0")/.." && pwd -P)
 cache=${KENFILES_CI_CACHE:-/var/cache/kenfiles-ci}
 root=$cache/$suite
 
-say () { echo "ci-debian13: $*"; }
-die () { echo "ci-debian13: $*" >&2; exit 1; }
+say () { echo "debian13: $*"; }
+die () { echo "debian13: $*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, mount, chroot)"
 
@@ -89,12 +93,9 @@ child=""
 # in_roots: the PIDs of processes whose root is one of ours: this run's
 # own children (a daemon a test left behind, say).
 in_roots () {
-  for p in /proc/[0-9]*; do
-    r=$(readlink "$p/root" 2>/dev/null) || continue
-    for want in $roots; do
-      [ "$r" = "$want" ] && echo "${p#/proc/}"
-    done
-  done
+  for want in $roots; do
+    find /proc -mindepth 2 -maxdepth 2 -name root -lname "$want" 2>/dev/null
+  done | cut -d/ -f3
 }
 cleanup () {
   status=$?
@@ -118,7 +119,7 @@ cleanup () {
   done
   for r in $roots; do
     if [ -n "$(mounts_under "$r")" ]; then
-      echo "ci-debian13: still mounted under $r:" >&2
+      echo "debian13: still mounted under $r:" >&2
       mounts_under "$r" >&2
       [ "$status" -ne 0 ] || status=1
     fi
@@ -172,7 +173,8 @@ install_deps () {  # ROOT
   r=$1
   cp -L /etc/resolv.conf "$r/etc/resolv.conf" 2>/dev/null || true
   cp "$srcdir/build-aux/install-deps.sh" "$r/tmp/install-deps.sh"
-  in_root "$r" sh /tmp/install-deps.sh
+  in_root "$r" sh /tmp/install-deps.sh >"$cache/$suite-deps.log" 2>&1 ||
+    { tail -n 30 "$cache/$suite-deps.log" >&2; die "install-deps.sh failed in the root (log: $cache/$suite-deps.log)"; }
   echo "$deps_hash" >"$r/.kenfiles-deps"
 }
 
@@ -243,7 +245,8 @@ in_root "$root" sh -eu -c '
     meson setup "$2"
   fi
   meson compile -C "$2"
-  meson test -C "$2" --print-errorlogs
+  # The dist test builds the whole tree a second time: the Debian 12 leg runs it.
+  meson test -C "$2" --print-errorlogs --no-suite dist
 ' sh "$srcdir" "$build" || status=$?
 
 say "versions: $(in_root "$root" pkg-config --modversion gtk4 libadwaita-1 libsoup-3.0 glib-2.0 | tr '\n' ' ')"
