@@ -9,6 +9,7 @@ set -eu
 # under G_DEBUG=fatal-warnings, when it cannot be started).
 # locales: the German locale that the translation tests run in.
 # git, xz-utils: `meson dist` (the dist test).
+# libxml2-utils: xmllint, which glib-compile-resources uses to strip the .ui files.
 packages="
   meson ninja-build pkg-config gcc libc6-dev gettext
   libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev libsecret-1-dev
@@ -16,7 +17,7 @@ packages="
   desktop-file-utils appstream flatpak-builder bubblewrap
   adwaita-icon-theme fonts-cantarell
   xvfb xauth dbus dbus-x11 gnome-keyring at-spi2-core
-  locales git xz-utils
+  locales git xz-utils libxml2-utils
   curl time python3
 "
 
