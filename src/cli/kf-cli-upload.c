@@ -1,62 +1,82 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* `kenfiles upload`: a queue of files, each its own kf_client_upload_async
- * call, at most --parallel of them in flight. */
+/* `kenfiles upload`: the files go through a KfUploadQueue, the same object
+ * the app uploads with, --parallel of them at a time. No history is kept. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
 #include "kf-cli.h"
+#include "kf-upload-queue.h"
 #include "kf-util.h"
 
 #define DEFAULT_PARALLEL 4
 #define MAX_PARALLEL     32
-#define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 10)
+#define PROGRESS_INTERVAL_MS 100
 
 static char *opt_folder;
 static int opt_parallel = DEFAULT_PARALLEL;
 static char *opt_type;
 
+/* One argument. */
 typedef struct {
-  char           *path;
-  char           *name;
-  goffset         size;        /* from stat, -1 when unknown */
-  goffset         sent;
-  KfUploadResult *result;      /* on success or per-file failure */
-  GError         *error;       /* when the call itself failed */
-  gboolean        done;
-} UploadItem;
+  char         *path;         /* as given */
+  char         *name;
+  goffset       size;         /* -1 when unknown */
+  KfUploadItem *item;         /* NULL when refused before anything was sent */
+  GError       *error;        /* refused, or never sent because the upload stopped */
+  gboolean      started;
+  gboolean      finished;
+} Entry;
 
 typedef struct {
-  KfCli        *cli;
-  UploadItem   *items;
-  guint         n_items;
-  guint         next;
-  guint         in_flight;
-  guint         n_done;
-  guint         n_failed;
-  guint         parallel;
-  KfUploadType  type;
-  gint64        last_progress;
-  goffset       total_size;
+  KfCli          *cli;
+  KfUploadQueue  *queue;
+  Entry          *entries;
+  guint           n_entries;
+  guint           n_finished;
+  guint           n_failed;
+  gulong          cancelled_id;
+  guint           progress_id;
+  goffset         total_size;
+  gboolean        ended;
 } UploadJob;
 
-typedef struct {
-  UploadJob *job;
-  guint      index;
-} ItemRef;
+static gboolean
+is_finished (KfUploadItem *item)
+{
+  switch (kf_upload_item_get_state (item))
+    {
+    case KF_UPLOAD_STATE_DONE:
+    case KF_UPLOAD_STATE_FAILED:
+    case KF_UPLOAD_STATE_CANCELLED:
+    case KF_UPLOAD_STATE_NOT_FINISHED:
+      return TRUE;
+    case KF_UPLOAD_STATE_WAITING:
+    case KF_UPLOAD_STATE_UPLOADING:
+    default:
+      return FALSE;
+    }
+}
 
 static void
 upload_job_free (UploadJob *job)
 {
-  for (guint i = 0; i < job->n_items; i++)
+  g_clear_handle_id (&job->progress_id, g_source_remove);
+  if (job->cancelled_id != 0)
+    g_cancellable_disconnect (job->cli->cancellable, job->cancelled_id);
+  for (guint i = 0; i < job->n_entries; i++)
     {
-      g_free (job->items[i].path);
-      g_free (job->items[i].name);
-      g_clear_pointer (&job->items[i].result, kf_upload_result_free);
-      g_clear_error (&job->items[i].error);
+      Entry *entry = &job->entries[i];
+
+      if (entry->item != NULL)
+        g_signal_handlers_disconnect_by_data (entry->item, job);
+      g_clear_object (&entry->item);
+      g_clear_error (&entry->error);
+      g_free (entry->path);
+      g_free (entry->name);
     }
-  g_free (job->items);
+  g_free (job->entries);
+  g_clear_object (&job->queue);
   g_free (job);
 }
 
@@ -67,40 +87,57 @@ progress_shown (UploadJob *job)
 }
 
 static void
-update_progress (UploadJob *job,
-                 gboolean   force)
+update_progress (UploadJob *job)
 {
-  gint64 now = g_get_monotonic_time ();
   goffset sent = 0;
   g_autofree char *sent_text = NULL;
   g_autofree char *total_text = NULL;
   g_autofree char *line = NULL;
 
-  if (!progress_shown (job))
+  if (!progress_shown (job) || job->ended)
     return;
-  if (!force && now - job->last_progress < PROGRESS_INTERVAL_US)
-    return;
-  job->last_progress = now;
 
-  for (guint i = 0; i < job->n_items; i++)
-    sent += job->items[i].done && job->items[i].size >= 0 ? job->items[i].size : job->items[i].sent;
+  for (guint i = 0; i < job->n_entries; i++)
+    {
+      KfUploadItem *item = job->entries[i].item;
+      gint64 size;
+
+      if (item == NULL)
+        continue;
+      size = kf_upload_item_get_size (item);
+      sent += is_finished (item) && size >= 0 ? size : kf_upload_item_get_bytes_sent (item);
+    }
 
   sent_text = kf_format_size (sent);
   total_text = kf_format_size (job->total_size);
   line = g_strdup_printf (_("Uploading: %u of %u files done, %s of %s"),
-                          job->n_done, job->n_items, sent_text, total_text);
+                          job->n_finished, job->n_entries, sent_text, total_text);
   kf_cli_show_progress (job->cli, line);
 }
 
-static void
-on_progress (goffset  sent,
-             goffset  total,
-             gpointer user_data)
+static gboolean
+progress_tick_cb (gpointer user_data)
 {
-  ItemRef *ref = user_data;
+  update_progress (user_data);
+  return G_SOURCE_CONTINUE;
+}
 
-  ref->job->items[ref->index].sent = sent;
-  update_progress (ref->job, FALSE);
+static gboolean
+entry_uploaded (const Entry *entry)
+{
+  return entry->item != NULL && kf_upload_item_get_state (entry->item) == KF_UPLOAD_STATE_DONE;
+}
+
+/* Why a file was not uploaded (refused here, never sent, or as core
+ * reported it); NULL when it was uploaded. */
+static const GError *
+entry_error (const Entry *entry)
+{
+  if (entry->error != NULL)
+    return entry->error;
+  if (entry->item == NULL || entry_uploaded (entry))
+    return NULL;
+  return kf_upload_item_get_error (entry->item);
 }
 
 static void
@@ -111,20 +148,19 @@ print_results_json (UploadJob *job)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "files");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < job->n_items; i++)
+  for (guint i = 0; i < job->n_entries; i++)
     {
-      UploadItem *item = &job->items[i];
-      const GError *error = item->error != NULL ? item->error
-                          : item->result != NULL ? item->result->error : NULL;
+      const Entry *entry = &job->entries[i];
+      const GError *error = entry_error (entry);
 
       json_builder_begin_object (builder);
-      kf_cli_json_add_string (builder, "path", item->path);
-      kf_cli_json_add_string (builder, "name", item->name);
-      kf_cli_json_add_int (builder, "size", item->size, item->size >= 0);
-      if (error == NULL && item->result != NULL)
+      kf_cli_json_add_string (builder, "path", entry->path);
+      kf_cli_json_add_string (builder, "name", entry->name);
+      kf_cli_json_add_int (builder, "size", entry->size, entry->size >= 0);
+      if (entry_uploaded (entry))
         {
-          kf_cli_json_add_string (builder, "file_code", item->result->file_code);
-          kf_cli_json_add_string (builder, "url", item->result->url);
+          kf_cli_json_add_string (builder, "file_code", kf_upload_item_get_file_code (entry->item));
+          kf_cli_json_add_string (builder, "url", kf_upload_item_get_link (entry->item));
         }
       else
         {
@@ -139,132 +175,30 @@ print_results_json (UploadJob *job)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  kf_cli_json_add_int (builder, "uploaded", job->n_items - job->n_failed, TRUE);
+  kf_cli_json_add_int (builder, "uploaded", job->n_entries - job->n_failed, TRUE);
   kf_cli_json_add_int (builder, "failed", job->n_failed, TRUE);
   json_builder_end_object (builder);
 
   kf_cli_print_json (job->cli, builder);
 }
 
-static void start_next (UploadJob *job);
-
 static void
-upload_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autofree ItemRef *ref = user_data;
-  UploadJob *job = ref->job;
-  UploadItem *item = &job->items[ref->index];
-  KfCli *cli = job->cli;
-  g_autoptr(GPtrArray) results = NULL;
-  const GError *error;
-
-  results = kf_client_upload_finish (KF_CLIENT (source), result, &item->error);
-  if (results != NULL && results->len > 0)
-    item->result = g_ptr_array_steal_index (results, 0);
-  else if (item->error == NULL)
-    item->error = g_error_new_literal (KF_ERROR, KF_ERROR_PROTOCOL,
-                                       _("The server did not say what became of the file."));
-
-  item->done = TRUE;
-  job->in_flight--;
-  job->n_done++;
-
-  error = item->error != NULL ? item->error : item->result->error;
-  if (error == NULL && item->result->url == NULL)
-    {
-      item->error = g_error_new_literal (KF_ERROR, KF_ERROR_PROTOCOL,
-                                         _("The server gave no link for the file."));
-      error = item->error;
-    }
-
-  if (error != NULL)
-    {
-      job->n_failed++;
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = g_strdup_printf (_("“%s” was not uploaded: %s"),
-                                                      item->name, error->message);
-          kf_cli_warn (cli, message);
-        }
-    }
-  else if (!cli->json)
-    kf_cli_print_text (cli, "%s: %s\n", item->name, item->result->url);
-
-  /* A failure common to every file (bad key, no network) would only repeat. */
-  if (error != NULL && item->error != NULL &&
-      (g_error_matches (error, KF_ERROR, KF_ERROR_KEY_REJECTED) ||
-       g_error_matches (error, KF_ERROR, KF_ERROR_NO_KEY) ||
-       g_error_matches (error, KF_ERROR, KF_ERROR_INSECURE_URL)))
-    g_cancellable_cancel (cli->cancellable);
-
-  start_next (job);
-}
-
-static void
-start_next (UploadJob *job)
+end_upload (UploadJob *job)
 {
   KfCli *cli = job->cli;
 
-  /* Once stopped (Ctrl-C, a key the server refused), nothing more is sent. */
-  while (job->in_flight < job->parallel && job->next < job->n_items &&
-         !g_cancellable_is_cancelled (cli->cancellable))
-    {
-      guint index = job->next++;
-      UploadItem *item = &job->items[index];
-      g_autoptr(GFile) file = NULL;
-      GFile *files[1];
-      ItemRef *done_ref;
-
-      if (item->done)  /* refused before anything was sent */
-        continue;
-
-      file = kf_cli_file_for_argument (item->path);
-      files[0] = file;
-      done_ref = g_new0 (ItemRef, 1);
-
-      done_ref->job = job;
-      done_ref->index = index;
-      job->in_flight++;
-
-      /* No progress line to draw: no per-chunk callbacks either. */
-      if (progress_shown (job))
-        {
-          ItemRef *progress_ref = g_memdup2 (done_ref, sizeof *done_ref);
-
-          kf_client_upload_async (cli->client, files, 1, job->type, opt_folder,
-                                  on_progress, progress_ref, g_free,
-                                  cli->cancellable, upload_cb, done_ref);
-        }
-      else
-        kf_client_upload_async (cli->client, files, 1, job->type, opt_folder,
-                                NULL, NULL, NULL, cli->cancellable, upload_cb, done_ref);
-    }
-
-  update_progress (job, TRUE);
-
-  if (job->in_flight > 0)
-    return;
-
-  for (guint i = 0; i < job->n_items; i++)
-    if (!job->items[i].done)
-      {
-        job->items[i].error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                   _("The file was not sent: the upload was stopped."));
-        job->items[i].done = TRUE;
-        job->n_done++;
-        job->n_failed++;
-      }
+  update_progress (job);
+  job->ended = TRUE;
+  g_clear_handle_id (&job->progress_id, g_source_remove);
 
   if (cli->json)
     print_results_json (job);
-  else if (job->n_failed > 0 && job->n_items > 1)
+  else if (job->n_failed > 0 && job->n_entries > 1)
     {
       g_autofree char *message =
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u files was not uploaded.",
                                       "%u of %u files were not uploaded.", job->n_failed),
-                         job->n_failed, job->n_items);
+                         job->n_failed, job->n_entries);
       kf_cli_warn (cli, message);
     }
 
@@ -272,9 +206,89 @@ start_next (UploadJob *job)
 }
 
 static void
+cancel_all (GCancellable *cancellable,
+            UploadJob    *job)
+{
+  /* Once stopped (Ctrl-C, a key the server refused), nothing more is sent. */
+  for (guint i = 0; i < job->n_entries; i++)
+    {
+      KfUploadItem *item = job->entries[i].item;
+
+      if (item != NULL && !is_finished (item))
+        kf_upload_queue_cancel (job->queue, item);
+    }
+}
+
+static void
+item_state_cb (KfUploadItem *item,
+               GParamSpec   *pspec,
+               UploadJob    *job)
+{
+  KfCli *cli = job->cli;
+  Entry *entry = NULL;
+  const GError *error;
+
+  for (guint i = 0; i < job->n_entries && entry == NULL; i++)
+    if (job->entries[i].item == item)
+      entry = &job->entries[i];
+  g_assert (entry != NULL);
+
+  if (kf_upload_item_get_state (item) == KF_UPLOAD_STATE_UPLOADING)
+    entry->started = TRUE;
+  if (!is_finished (item) || entry->finished)
+    return;
+
+  entry->finished = TRUE;
+  job->n_finished++;
+  if (kf_upload_item_get_state (item) == KF_UPLOAD_STATE_CANCELLED && !entry->started)
+    entry->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                        _("The file was not sent: the upload was stopped."));
+
+  error = entry_error (entry);
+  if (!entry_uploaded (entry))
+    {
+      job->n_failed++;
+      if (error == NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("“%s” was not uploaded: %s"), entry->name,
+                             error != NULL ? error->message : _("The file was not uploaded."));
+          kf_cli_warn (cli, message);
+        }
+    }
+  else if (!cli->json)
+    kf_cli_print_text (cli, "%s: %s\n", entry->name, kf_upload_item_get_link (item));
+
+  /* A failure common to every file (bad key, no network) would only repeat. */
+  if (error != NULL &&
+      (g_error_matches (error, KF_ERROR, KF_ERROR_KEY_REJECTED) ||
+       g_error_matches (error, KF_ERROR, KF_ERROR_NO_KEY) ||
+       g_error_matches (error, KF_ERROR, KF_ERROR_INSECURE_URL)))
+    g_cancellable_cancel (cli->cancellable);
+
+  if (job->n_finished == job->n_entries && !job->ended)
+    end_upload (job);
+  else
+    update_progress (job);
+}
+
+static void
 upload_start (KfCli *cli)
 {
-  start_next (cli->command_data);
+  UploadJob *job = cli->command_data;
+
+  if (progress_shown (job))
+    {
+      job->progress_id = g_timeout_add (PROGRESS_INTERVAL_MS, progress_tick_cb, job);
+      update_progress (job);
+    }
+  /* Ctrl-C (or a failure common to all files) stops every upload. */
+  job->cancelled_id = g_cancellable_connect (cli->cancellable, G_CALLBACK (cancel_all), job, NULL);
+  kf_upload_queue_set_client (job->queue, cli->client);
+
+  /* Every argument was refused: nothing to wait for. */
+  if (job->n_finished == job->n_entries && !job->ended)
+    end_upload (job);
 }
 
 gboolean
@@ -289,6 +303,11 @@ kf_cli_upload (KfCli  *cli,
       N_("Upload type: auto (premium if the account is), prem or reg"), N_("TYPE") },
     { NULL }
   };
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GArray) sizes = NULL;
+  GListModel *model;
+  KfUploadType type;
   UploadJob *job;
   guint n_files;
 
@@ -310,47 +329,80 @@ kf_cli_upload (KfCli  *cli,
       return FALSE;
     }
 
-  job = g_new0 (UploadJob, 1);
-  job->cli = cli;
-  job->parallel = opt_parallel;
-  cli->command_data = job;
-  cli->command_data_free = (GDestroyNotify) upload_job_free;
-
   if (opt_type == NULL || g_str_equal (opt_type, "auto"))
-    job->type = KF_UPLOAD_TYPE_AUTO;
+    type = KF_UPLOAD_TYPE_AUTO;
   else if (g_str_equal (opt_type, "prem"))
-    job->type = KF_UPLOAD_TYPE_PREMIUM;
+    type = KF_UPLOAD_TYPE_PREMIUM;
   else if (g_str_equal (opt_type, "reg"))
-    job->type = KF_UPLOAD_TYPE_REGISTERED;
+    type = KF_UPLOAD_TYPE_REGISTERED;
   else
     {
       kf_cli_usage_error (cli, _("--type must be auto, prem or reg."));
       return FALSE;
     }
 
-  job->n_items = n_files;
-  job->items = g_new0 (UploadItem, n_files);
+  job = g_new0 (UploadJob, 1);
+  job->cli = cli;
+  job->n_entries = n_files;
+  job->entries = g_new0 (Entry, n_files);
+  cli->command_data = job;
+  cli->command_data_free = (GDestroyNotify) upload_job_free;
+
+  files = g_ptr_array_new_full (n_files, g_object_unref);
+  names = g_ptr_array_new_full (n_files, g_free);
+  sizes = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_files);
   for (guint i = 0; i < n_files; i++)
     {
-      UploadItem *item = &job->items[i];
+      Entry *entry = &job->entries[i];
+      gint64 size;
 
-      item->path = g_strdup (argv[i + 1]);
-      item->name = g_filename_display_basename (item->path);
+      entry->path = g_strdup (argv[i + 1]);
+      entry->name = g_filename_display_basename (entry->path);
       /* Checked before anything is sent: a pipe or device is never opened. */
-      if (!kf_cli_check_upload_argument (item->path, &item->size, &item->error))
+      if (!kf_cli_check_upload_argument (entry->path, &entry->size, &entry->error))
         {
-          kf_cli_warn (cli, item->error->message);
-          item->done = TRUE;
-          job->n_done++;
+          kf_cli_warn (cli, entry->error->message);
+          entry->finished = TRUE;
+          job->n_finished++;
           job->n_failed++;
+          continue;
         }
-      else if (item->size > 0)
-        job->total_size += item->size;
+
+      size = entry->size;
+      g_ptr_array_add (files, kf_cli_file_for_argument (entry->path));
+      g_ptr_array_add (names, g_strdup (entry->name));
+      g_array_append_val (sizes, size);
+      if (size > 0)
+        job->total_size += size;
     }
 
   /* Two spare connections for the API calls beside the uploads. */
-  if (!kf_cli_connect (cli, job->parallel + 2))
+  if (!kf_cli_connect (cli, opt_parallel + 2))
     return FALSE;
+
+  /* No history: the command line prints its results instead. The client is
+   * set once the key is known, which starts the uploads. */
+  job->queue = g_object_new (KF_TYPE_UPLOAD_QUEUE,
+                             "max-parallel", (guint) opt_parallel,
+                             "upload-type", type,
+                             "folder-id", opt_folder,
+                             "report-progress", progress_shown (job),
+                             NULL);
+  kf_upload_queue_add_files (job->queue, (GFile * const *) files->pdata,
+                             (const char * const *) names->pdata,
+                             (const gint64 *) sizes->data, files->len);
+
+  /* The queue lists them newest first, in the order given. */
+  model = kf_upload_queue_get_model (job->queue);
+  for (guint i = 0, k = 0; i < n_files; i++)
+    {
+      Entry *entry = &job->entries[i];
+
+      if (entry->finished)
+        continue;
+      entry->item = g_list_model_get_item (model, k++);
+      g_signal_connect (entry->item, "notify::state", G_CALLBACK (item_state_cb), job);
+    }
 
   kf_cli_require_key (cli, upload_start);
   return TRUE;

@@ -5,6 +5,11 @@
 
 #include "kf-types.h"
 
+G_DEFINE_ENUM_TYPE (KfUploadType, kf_upload_type,
+  G_DEFINE_ENUM_VALUE (KF_UPLOAD_TYPE_AUTO, "automatic"),
+  G_DEFINE_ENUM_VALUE (KF_UPLOAD_TYPE_PREMIUM, "premium"),
+  G_DEFINE_ENUM_VALUE (KF_UPLOAD_TYPE_REGISTERED, "registered"))
+
 KfAccountInfo *
 kf_account_info_copy (const KfAccountInfo *info)
 {

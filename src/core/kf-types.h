@@ -66,6 +66,10 @@ typedef enum {
   KF_UPLOAD_TYPE_REGISTERED,      /* utype=reg */
 } KfUploadType;
 
+/* Nicks "automatic", "premium", "registered", as in the settings schema. */
+GType kf_upload_type_get_type (void) G_GNUC_CONST;
+#define KF_TYPE_UPLOAD_TYPE (kf_upload_type_get_type ())
+
 typedef struct {
   char   *name;                   /* local display name of the file */
   gint64  size;

@@ -19,6 +19,7 @@ struct _KfUploadItem {
   double         speed;
   gint64         eta;
   char          *error_message;
+  GError        *error;
   char          *link;
   char          *file_code;
   GDateTime     *date;
@@ -67,6 +68,7 @@ kf_upload_item_finalize (GObject *object)
   g_clear_object (&self->file);
   g_free (self->name);
   g_free (self->error_message);
+  g_clear_error (&self->error);
   g_free (self->link);
   g_free (self->file_code);
   g_clear_pointer (&self->date, g_date_time_unref);
@@ -318,6 +320,7 @@ kf_upload_item_set_waiting (KfUploadItem *self)
   g_object_freeze_notify (G_OBJECT (self));
   reset_progress (self);
   set_string (self, &self->error_message, NULL, PROP_ERROR_MESSAGE);
+  g_clear_error (&self->error);
   set_state (self, KF_UPLOAD_STATE_WAITING);
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -330,6 +333,7 @@ kf_upload_item_set_uploading (KfUploadItem *self)
   g_object_freeze_notify (G_OBJECT (self));
   reset_progress (self);
   set_string (self, &self->error_message, NULL, PROP_ERROR_MESSAGE);
+  g_clear_error (&self->error);
   set_state (self, KF_UPLOAD_STATE_UPLOADING);
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -390,6 +394,7 @@ kf_upload_item_set_done (KfUploadItem *self,
   set_string (self, &self->file_code, file_code, PROP_FILE_CODE);
   set_string (self, &self->link, link, PROP_LINK);
   set_string (self, &self->error_message, NULL, PROP_ERROR_MESSAGE);
+  g_clear_error (&self->error);
   set_double (self, &self->progress, 1, PROP_PROGRESS);
   set_double (self, &self->speed, 0, PROP_SPEED);
   set_int64 (self, &self->eta, -1, PROP_ETA);
@@ -435,6 +440,27 @@ kf_upload_item_set_not_finished (KfUploadItem *self)
   reset_progress (self);
   set_state (self, KF_UPLOAD_STATE_NOT_FINISHED);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+const GError *
+kf_upload_item_get_error (KfUploadItem *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_ITEM (self), NULL);
+
+  return self->error;
+}
+
+void
+kf_upload_item_set_error (KfUploadItem *self,
+                          const GError *error)
+{
+  g_return_if_fail (KF_IS_UPLOAD_ITEM (self));
+
+  if (error == self->error)
+    return;
+  g_clear_error (&self->error);
+  if (error != NULL)
+    self->error = g_error_copy (error);
 }
 
 void

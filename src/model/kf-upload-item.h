@@ -68,6 +68,12 @@ void           kf_upload_item_set_failed        (KfUploadItem  *self,
                                                  const char    *message);
 void           kf_upload_item_set_cancelled     (KfUploadItem  *self);
 void           kf_upload_item_set_not_finished  (KfUploadItem  *self);
+/* Why the upload ended failed or cancelled, as core reported it (its code is
+ * what a program acts on; "error-message" is what a person reads). Set by
+ * the queue just before the state changes; cleared on a new attempt. */
+const GError  *kf_upload_item_get_error         (KfUploadItem  *self);
+void           kf_upload_item_set_error         (KfUploadItem  *self,
+                                                 const GError  *error);
 /* A remote URL upload: no local file, the name is the URL, retry refetches it. */
 void           kf_upload_item_set_remote        (KfUploadItem  *self,
                                                  gboolean       remote);

@@ -33,6 +33,7 @@ struct _KfUploadQueue {
   guint         max_parallel;
   KfUploadType  upload_type;
   char         *folder_id;
+  gboolean      report_progress;
   guint         tick_id;
 
   guint         batch_done;
@@ -45,6 +46,10 @@ G_DEFINE_FINAL_TYPE (KfUploadQueue, kf_upload_queue, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_N_PENDING,
+  PROP_MAX_PARALLEL,
+  PROP_UPLOAD_TYPE,
+  PROP_FOLDER_ID,
+  PROP_REPORT_PROGRESS,
   N_PROPS
 };
 
@@ -151,7 +156,7 @@ tick_cb (gpointer user_data)
 static void
 update_tick (KfUploadQueue *self)
 {
-  if (g_hash_table_size (self->jobs) > 0)
+  if (g_hash_table_size (self->jobs) > 0 && self->report_progress)
     {
       if (self->tick_id == 0)
         self->tick_id = g_timeout_add_full (G_PRIORITY_DEFAULT, PROGRESS_INTERVAL_MS,
@@ -226,6 +231,10 @@ upload_cb (GObject      *object,
     {
       KfUploadResult *r = g_ptr_array_index (results, 0);
 
+      if (r->error == NULL && r->url == NULL)
+        r->error = g_error_new_literal (KF_ERROR, KF_ERROR_PROTOCOL,
+                                        _("The server gave no link for the file."));
+
       if (r->error != NULL)
         {
           g_autofree char *message = NULL;
@@ -234,6 +243,7 @@ upload_cb (GObject      *object,
             message = g_strdup_printf (_("The server refused this file: %s"), r->error->message);
           else
             message = g_strdup (r->error->message);
+          kf_upload_item_set_error (item, r->error);
           kf_upload_item_set_failed (item, message);
           self->batch_failed++;
         }
@@ -257,13 +267,18 @@ upload_cb (GObject      *object,
         }
       else
         {
+          kf_upload_item_set_error (item, error);
           kf_upload_item_set_cancelled (item);
           forget (self, item);
         }
     }
   else
     {
-      kf_upload_item_set_failed (item, error ? error->message : _("The server gave no answer for this file."));
+      if (error == NULL)
+        error = g_error_new_literal (KF_ERROR, KF_ERROR_PROTOCOL,
+                                     _("The server gave no answer for this file."));
+      kf_upload_item_set_error (item, error);
+      kf_upload_item_set_failed (item, error->message);
       self->batch_failed++;
     }
 
@@ -287,9 +302,12 @@ start_job (KfUploadQueue *self,
   g_hash_table_insert (self->jobs, item, job);
   kf_upload_item_set_uploading (item);
 
+  /* Without anyone showing progress, core skips its per-chunk work too. */
   kf_client_upload_async (self->client, files, 1, self->upload_type,
                           folder_id ? folder_id : self->folder_id,
-                          progress_cb, job_ref (job), job_unref,
+                          self->report_progress ? progress_cb : NULL,
+                          self->report_progress ? job_ref (job) : NULL,
+                          self->report_progress ? job_unref : NULL,
                           job->cancellable, upload_cb, job);
   update_tick (self);
 }
@@ -373,6 +391,45 @@ kf_upload_queue_get_property (GObject    *object,
     case PROP_N_PENDING:
       g_value_set_uint (value, kf_upload_queue_get_n_pending (self));
       break;
+    case PROP_MAX_PARALLEL:
+      g_value_set_uint (value, self->max_parallel);
+      break;
+    case PROP_UPLOAD_TYPE:
+      g_value_set_enum (value, self->upload_type);
+      break;
+    case PROP_FOLDER_ID:
+      g_value_set_string (value, self->folder_id);
+      break;
+    case PROP_REPORT_PROGRESS:
+      g_value_set_boolean (value, self->report_progress);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kf_upload_queue_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  KfUploadQueue *self = KF_UPLOAD_QUEUE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_PARALLEL:
+      kf_upload_queue_set_max_parallel (self, g_value_get_uint (value));
+      break;
+    case PROP_UPLOAD_TYPE:
+      kf_upload_queue_set_upload_type (self, g_value_get_enum (value));
+      break;
+    case PROP_FOLDER_ID:
+      kf_upload_queue_set_folder_id (self, g_value_get_string (value));
+      break;
+    case PROP_REPORT_PROGRESS:
+      kf_upload_queue_set_report_progress (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -386,10 +443,23 @@ kf_upload_queue_class_init (KfUploadQueueClass *klass)
   object_class->dispose = kf_upload_queue_dispose;
   object_class->finalize = kf_upload_queue_finalize;
   object_class->get_property = kf_upload_queue_get_property;
+  object_class->set_property = kf_upload_queue_set_property;
 
   properties[PROP_N_PENDING] =
     g_param_spec_uint ("n-pending", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_PARALLEL] =
+    g_param_spec_uint ("max-parallel", NULL, NULL, 1, G_MAXUINT, 2,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UPLOAD_TYPE] =
+    g_param_spec_enum ("upload-type", NULL, NULL, KF_TYPE_UPLOAD_TYPE, KF_UPLOAD_TYPE_AUTO,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FOLDER_ID] =
+    g_param_spec_string ("folder-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REPORT_PROGRESS] =
+    g_param_spec_boolean ("report-progress", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[BATCH_FINISHED] =
@@ -410,6 +480,7 @@ kf_upload_queue_init (KfUploadQueue *self)
   self->folders = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
   self->max_parallel = 2;
   self->upload_type = KF_UPLOAD_TYPE_AUTO;
+  self->report_progress = TRUE;
   self->batch_links = g_ptr_array_new_with_free_func (g_free);
   g_queue_init (&self->waiting);
 }
@@ -460,7 +531,11 @@ kf_upload_queue_set_max_parallel (KfUploadQueue *self,
 {
   g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
 
-  self->max_parallel = MAX (max_parallel, 1);
+  max_parallel = MAX (max_parallel, 1);
+  if (self->max_parallel == max_parallel)
+    return;
+  self->max_parallel = max_parallel;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_PARALLEL]);
   pump (self);
 }
 
@@ -470,7 +545,10 @@ kf_upload_queue_set_upload_type (KfUploadQueue *self,
 {
   g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
 
+  if (self->upload_type == upload_type)
+    return;
   self->upload_type = upload_type;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPLOAD_TYPE]);
 }
 
 void
@@ -479,8 +557,26 @@ kf_upload_queue_set_folder_id (KfUploadQueue *self,
 {
   g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
 
+  if (folder_id != NULL && *folder_id == '\0')
+    folder_id = NULL;
+  if (g_strcmp0 (self->folder_id, folder_id) == 0)
+    return;
   g_free (self->folder_id);
-  self->folder_id = folder_id && *folder_id ? g_strdup (folder_id) : NULL;
+  self->folder_id = g_strdup (folder_id);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLDER_ID]);
+}
+
+void
+kf_upload_queue_set_report_progress (KfUploadQueue *self,
+                                     gboolean       report_progress)
+{
+  g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
+
+  report_progress = !!report_progress;
+  if (self->report_progress == report_progress)
+    return;
+  self->report_progress = report_progress;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT_PROGRESS]);
 }
 
 static void
@@ -764,6 +860,10 @@ kf_upload_queue_cancel (KfUploadQueue *self,
 
   if (drop_waiting (self, item))
     {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                     _("The upload was cancelled."));
+
+      kf_upload_item_set_error (item, error);
       kf_upload_item_set_cancelled (item);
       forget (self, item);
       notify_pending (self);

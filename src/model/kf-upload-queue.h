@@ -17,7 +17,11 @@ G_DECLARE_FINAL_TYPE (KfUploadQueue, kf_upload_queue, KF, UPLOAD_QUEUE, GObject)
  * mirrored to the history (when given): an item is recorded as not finished
  * when it is queued, so it is listed again after a crash or a quit.
  *
- * Properties: "n-pending" (waiting + uploading, read-only).
+ * Properties: "n-pending" (waiting + uploading, read-only), "max-parallel",
+ * "upload-type", "folder-id" (NULL for the top folder; new uploads only)
+ * and "report-progress" (default TRUE: items' bytes, speed and time left
+ * are updated while uploading; FALSE spares that work when nothing shows
+ * it). GTK-free: the app and the command line both run uploads on it.
  * Signals: "batch-finished" (guint n_done, guint n_failed, GStrv links),
  * emitted when the last pending upload ends. */
 
@@ -35,6 +39,8 @@ void           kf_upload_queue_set_upload_type  (KfUploadQueue *self,
 /* NULL or "" for the top folder. */
 void           kf_upload_queue_set_folder_id    (KfUploadQueue *self,
                                                  const char    *folder_id);
+void           kf_upload_queue_set_report_progress (KfUploadQueue *self,
+                                                    gboolean       report_progress);
 
 /* Adds @n_files files, shown at the top in the given order; @names and
  * @sizes may be NULL (basename, unknown size). */
