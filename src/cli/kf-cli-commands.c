@@ -6,11 +6,15 @@
 #include <glib/gi18n-lib.h>
 
 #include "kf-cli.h"
+#include "kf-remote-upload.h"
 #include "kf-util.h"
+
+#define DEFAULT_WAIT_TIMEOUT (60 * 60)
 
 static char *opt_folder;
 static int opt_days;
 static gboolean opt_wait;
+static int opt_wait_timeout = DEFAULT_WAIT_TIMEOUT;
 
 /* Positional arguments left after option parsing, without the command. */
 static gboolean
@@ -423,17 +427,24 @@ kf_cli_files (KfCli  *cli,
 /* remote-upload and remote-status */
 
 typedef struct {
-  KfCli *cli;
-  char  *url;
-  char  *file_code;
-  guint  delay_ms;
-  guint  timeout_id;
+  KfCli          *cli;
+  char           *url;
+  char           *file_code;
+  KfRemoteUpload *upload;       /* with --wait */
+  gulong          cancelled_id;
 } RemoteJob;
 
 static void
 remote_job_free (RemoteJob *job)
 {
-  g_clear_handle_id (&job->timeout_id, g_source_remove);
+  if (job->cancelled_id != 0)
+    g_cancellable_disconnect (job->cli->cancellable, job->cancelled_id);
+  if (job->upload != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (job->upload, job);
+      kf_remote_upload_cancel (job->upload);
+      g_clear_object (&job->upload);
+    }
   g_free (job->url);
   g_free (job->file_code);
   g_free (job);
@@ -496,18 +507,24 @@ print_remote_status (KfCli                *cli,
     }
 }
 
-static void remote_poll (RemoteJob *job);
-
-static gboolean
-remote_poll_timeout (gpointer user_data)
+/* The server reported the remote upload failed: its status, then a warning. */
+static void
+remote_failed (KfCli                *cli,
+               const KfRemoteStatus *status,
+               const char           *file_code)
 {
-  RemoteJob *job = user_data;
+  g_autofree char *message = NULL;
 
-  job->timeout_id = 0;
-  remote_poll (job);
-  return G_SOURCE_REMOVE;
+  if (cli->json)
+    print_remote_status (cli, status, file_code);
+  message = status->message != NULL
+    ? g_strdup_printf (_("The remote upload failed: %s"), status->message)
+    : g_strdup (_("The remote upload failed."));
+  kf_cli_warn (cli, message);
+  kf_cli_finish (cli, KF_CLI_EXIT_FAILED);
 }
 
+/* remote-status: one answer is all we print. */
 static void
 remote_status_cb (GObject      *source,
                   GAsyncResult *result,
@@ -527,43 +544,82 @@ remote_status_cb (GObject      *source,
 
   if (status->state == KF_REMOTE_STATE_FAILED)
     {
-      g_autofree char *message = NULL;
-
-      if (cli->json)
-        print_remote_status (cli, status, job->file_code);
-      message = status->message != NULL
-        ? g_strdup_printf (_("The remote upload failed: %s"), status->message)
-        : g_strdup (_("The remote upload failed."));
-      kf_cli_warn (cli, message);
-      kf_cli_finish (cli, KF_CLI_EXIT_FAILED);
+      remote_failed (cli, status, job->file_code);
       return;
     }
 
-  /* Without --wait (remote-status), one answer is all we print. */
-  if (status->state == KF_REMOTE_STATE_DONE || job->url == NULL || !opt_wait)
-    {
-      print_remote_status (cli, status, job->file_code);
-      kf_cli_finish (cli, KF_CLI_EXIT_OK);
-      return;
-    }
+  print_remote_status (cli, status, job->file_code);
+  kf_cli_finish (cli, KF_CLI_EXIT_OK);
+}
 
-  if (cli->stderr_is_tty)
-    {
-      g_autofree char *line = status->progress >= 0
-        ? g_strdup_printf (_("Remote upload %s: %d%%"), job->file_code, status->progress)
-        : g_strdup_printf (_("Remote upload %s: working…"), job->file_code);
-      kf_cli_show_progress (cli, line);
-    }
+/* remote-upload --wait runs on KfRemoteUpload, as the app's queue does. */
+static void
+remote_progress_cb (KfRemoteUpload *upload,
+                    GParamSpec     *pspec,
+                    RemoteJob      *job)
+{
+  int progress = kf_remote_upload_get_progress (upload);
+  const char *code = kf_remote_upload_get_file_code (upload);
+  g_autofree char *line = NULL;
 
-  job->delay_ms = MIN (job->delay_ms * 2, 10000);
-  job->timeout_id = g_timeout_add (job->delay_ms, remote_poll_timeout, job);
+  if (!job->cli->stderr_is_tty || code == NULL ||
+      kf_remote_upload_get_state (upload) != KF_REMOTE_UPLOAD_WORKING)
+    return;
+
+  line = progress >= 0
+    ? g_strdup_printf (_("Remote upload %s: %d%%"), code, progress)
+    : g_strdup_printf (_("Remote upload %s: working…"), code);
+  kf_cli_show_progress (job->cli, line);
 }
 
 static void
-remote_poll (RemoteJob *job)
+remote_finished_cb (KfRemoteUpload *upload,
+                    RemoteJob      *job)
 {
-  kf_client_remote_status_async (job->cli->client, job->file_code, job->cli->cancellable,
-                                 remote_status_cb, job);
+  KfCli *cli = job->cli;
+  const KfRemoteStatus *status = kf_remote_upload_get_last_status (upload);
+  const GError *error = kf_remote_upload_get_error (upload);
+  const char *code = kf_remote_upload_get_file_code (upload);
+
+  switch (kf_remote_upload_get_state (upload))
+    {
+    case KF_REMOTE_UPLOAD_DONE:
+      print_remote_status (cli, status, code);
+      kf_cli_finish (cli, KF_CLI_EXIT_OK);
+      break;
+
+    case KF_REMOTE_UPLOAD_FAILED:
+      if (g_error_matches (error, KF_ERROR, KF_ERROR_TIMED_OUT) && code != NULL)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("%s The remote upload %s may still finish: check it with “kenfiles remote-status %s”."),
+                             error->message, code, code);
+
+          kf_cli_fail_literal (cli, kf_cli_error_code (error), message);
+        }
+      else if (error != NULL)
+        kf_cli_fail (cli, error);
+      else
+        remote_failed (cli, status, code);
+      break;
+
+    case KF_REMOTE_UPLOAD_CANCELLED:
+    default:
+      {
+        g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                           _("The operation was cancelled."));
+
+        kf_cli_fail (cli, cancelled);
+      }
+      break;
+    }
+}
+
+static void
+remote_cancelled_cb (GCancellable *cancellable,
+                     RemoteJob    *job)
+{
+  kf_remote_upload_cancel (job->upload);
 }
 
 static void
@@ -582,27 +638,20 @@ remote_upload_cb (GObject      *source,
       return;
     }
 
-  if (!opt_wait)
+  if (cli->json)
     {
-      if (cli->json)
-        {
-          g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-          json_builder_begin_object (builder);
-          kf_cli_json_add_string (builder, "file_code", job->file_code);
-          kf_cli_json_add_string (builder, "state", "working");
-          json_builder_end_object (builder);
-          kf_cli_print_json (cli, builder);
-        }
-      else
-        kf_cli_print_text (cli, "%s\n", job->file_code);
-
-      kf_cli_finish (cli, KF_CLI_EXIT_OK);
-      return;
+      json_builder_begin_object (builder);
+      kf_cli_json_add_string (builder, "file_code", job->file_code);
+      kf_cli_json_add_string (builder, "state", "working");
+      json_builder_end_object (builder);
+      kf_cli_print_json (cli, builder);
     }
+  else
+    kf_cli_print_text (cli, "%s\n", job->file_code);
 
-  job->delay_ms = 250;
-  remote_poll (job);
+  kf_cli_finish (cli, KF_CLI_EXIT_OK);
 }
 
 static void
@@ -610,8 +659,23 @@ remote_upload_start (KfCli *cli)
 {
   RemoteJob *job = cli->command_data;
 
-  kf_client_remote_upload_async (cli->client, job->url, opt_folder, cli->cancellable,
-                                 remote_upload_cb, job);
+  if (!opt_wait)
+    {
+      kf_client_remote_upload_async (cli->client, job->url, opt_folder, cli->cancellable,
+                                     remote_upload_cb, job);
+      return;
+    }
+
+  job->upload = kf_remote_upload_new (cli->client, job->url, opt_folder);
+  /* A terminal user is waiting: ask soon, then less often. */
+  kf_remote_upload_set_poll_delays (job->upload, 500, 10000);
+  kf_remote_upload_set_wait_timeout (job->upload, (guint) opt_wait_timeout);
+  g_signal_connect (job->upload, "notify::progress", G_CALLBACK (remote_progress_cb), job);
+  g_signal_connect (job->upload, "notify::state", G_CALLBACK (remote_progress_cb), job);
+  g_signal_connect (job->upload, "finished", G_CALLBACK (remote_finished_cb), job);
+  job->cancelled_id = g_cancellable_connect (cli->cancellable, G_CALLBACK (remote_cancelled_cb),
+                                            job, NULL);
+  kf_remote_upload_start (job->upload);
 }
 
 gboolean
@@ -621,6 +685,8 @@ kf_cli_remote_upload (KfCli  *cli,
   const GOptionEntry entries[] = {
     { "folder", 0, 0, G_OPTION_ARG_STRING, &opt_folder, N_("Folder for the new file"), N_("ID") },
     { "wait", 0, 0, G_OPTION_ARG_NONE, &opt_wait, N_("Wait until the server has fetched the file"), NULL },
+    { "wait-timeout", 0, 0, G_OPTION_ARG_INT, &opt_wait_timeout,
+      N_("With --wait, give up after this many seconds (default: 3600)"), N_("SECONDS") },
     { NULL }
   };
   RemoteJob *job;
@@ -628,8 +694,16 @@ kf_cli_remote_upload (KfCli  *cli,
   if (!kf_cli_parse_options (cli, "remote-upload", _("URL"),
                              _("Let the server download a file from a URL. Prints the new file code, "
                                "or with --wait its link."), entries, &argv) ||
-      !expect_args (cli, argv, 1, _("the URL")) ||
-      !kf_cli_connect (cli, 2))
+      !expect_args (cli, argv, 1, _("the URL")))
+    return FALSE;
+
+  if (opt_wait_timeout < 1)
+    {
+      kf_cli_usage_error (cli, _("--wait-timeout must be at least 1 second."));
+      return FALSE;
+    }
+
+  if (!kf_cli_connect (cli, 2))
     return FALSE;
 
   job = g_new0 (RemoteJob, 1);
@@ -645,7 +719,10 @@ kf_cli_remote_upload (KfCli  *cli,
 static void
 remote_status_start (KfCli *cli)
 {
-  remote_poll (cli->command_data);
+  RemoteJob *job = cli->command_data;
+
+  kf_client_remote_status_async (cli->client, job->file_code, cli->cancellable,
+                                 remote_status_cb, job);
 }
 
 gboolean

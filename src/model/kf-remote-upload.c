@@ -20,8 +20,13 @@ struct _KfRemoteUpload
   char                *file_code;
   char                *link;
   char                *error_message;
+  GError              *error;         /* the call that failed, if one did */
+  KfRemoteStatus      *last_status;   /* the server's last answer */
   GCancellable        *cancellable;
   guint                poll_id;
+  guint                wait_timeout;  /* seconds, 0: no limit */
+  guint                wait_timeout_id;
+  gint64               started_at;
   guint                delay_ms;
   guint                first_delay_ms;
   guint                max_delay_ms;
@@ -49,6 +54,7 @@ enum {
   PROP_FILE_CODE,
   PROP_LINK,
   PROP_ERROR_MESSAGE,
+  PROP_WAIT_TIMEOUT,
   N_PROPS
 };
 
@@ -108,16 +114,70 @@ set_state (KfRemoteUpload      *self,
   if (is_final (state))
     {
       g_clear_handle_id (&self->poll_id, g_source_remove);
+      g_clear_handle_id (&self->wait_timeout_id, g_source_remove);
       g_signal_emit (self, signals[FINISHED], 0);
     }
 }
 
 static void
 fail (KfRemoteUpload *self,
+      const GError   *error,
       const char     *message)
 {
+  if (error != NULL)
+    self->error = g_error_copy (error);
   set_string (self, &self->error_message, message, PROP_ERROR_MESSAGE);
+  /* Nothing more is awaited: a call in flight is of no use now. */
+  g_cancellable_cancel (self->cancellable);
   set_state (self, KF_REMOTE_UPLOAD_FAILED);
+}
+
+static char *
+format_duration (guint seconds)
+{
+  if (seconds >= 3600 && seconds % 3600 == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hour", "%u hours", seconds / 3600),
+                            seconds / 3600);
+  if (seconds >= 60 && seconds % 60 == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u minute", "%u minutes", seconds / 60),
+                            seconds / 60);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second", "%u seconds", seconds), seconds);
+}
+
+/* What the server last said, for a user who stops waiting. */
+static char *
+dup_last_report (KfRemoteUpload *self)
+{
+  const KfRemoteStatus *status = self->last_status;
+  g_autofree char *report = NULL;
+
+  if (status == NULL)
+    report = g_strdup (_("The server had not reported on it yet."));
+  else if (status->progress >= 0)
+    report = g_strdup_printf (_("The server last reported it was still fetching the file, %d%% done."),
+                              status->progress);
+  else
+    report = g_strdup (_("The server last reported it was still fetching the file."));
+
+  if (status != NULL && status->message != NULL && *status->message != '\0')
+    return g_strdup_printf (_("%s Its message: %s"), report, status->message);
+  return g_steal_pointer (&report);
+}
+
+static gboolean
+wait_timeout_cb (gpointer user_data)
+{
+  KfRemoteUpload *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *duration = format_duration (self->wait_timeout);
+  g_autofree char *report = dup_last_report (self);
+
+  self->wait_timeout_id = 0;
+  error = g_error_new (KF_ERROR, KF_ERROR_TIMED_OUT,
+                       /* TRANSLATORS: %s is a duration ("1 hour"), then a sentence */
+                       _("Stopped waiting after %s. %s"), duration, report);
+  fail (self, error, error->message);
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -144,25 +204,29 @@ status_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(KfRemoteUpload) self = user_data;
-  g_autoptr(KfRemoteStatus) status = NULL;
+  g_autoptr(KfRemoteStatus) answer = NULL;
   g_autoptr(GError) error = NULL;
+  const KfRemoteStatus *status;
 
-  status = kf_client_remote_status_finish (KF_CLIENT (object), result, &error);
-  if (is_final (self->state))
+  answer = kf_client_remote_status_finish (KF_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || is_final (self->state))
     return;
 
-  if (status == NULL)
+  if (answer == NULL)
     {
       if (kf_error_is_transient (error) && ++self->poll_failures < MAX_POLL_FAILURES)
         {
           schedule_poll (self);
           return;
         }
-      fail (self, error->message);
+      fail (self, error, error->message);
       return;
     }
 
   self->poll_failures = 0;
+  g_clear_pointer (&self->last_status, kf_remote_status_free);
+  self->last_status = g_steal_pointer (&answer);
+  status = self->last_status;
   set_progress (self, status->progress);
 
   switch (status->state)
@@ -182,8 +246,8 @@ status_cb (GObject      *object,
       break;
 
     case KF_REMOTE_STATE_FAILED:
-      fail (self, status->message != NULL ? status->message
-                                          : _("The server could not fetch the file"));
+      fail (self, NULL, status->message != NULL ? status->message
+                                                : _("The server could not fetch the file"));
       break;
 
     case KF_REMOTE_STATE_WORKING:
@@ -211,12 +275,12 @@ upload_started_cb (GObject      *object,
   g_autofree char *file_code = NULL;
 
   file_code = kf_client_remote_upload_finish (KF_CLIENT (object), result, &error);
-  if (is_final (self->state))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || is_final (self->state))
     return;
 
   if (file_code == NULL)
     {
-      fail (self, error->message);
+      fail (self, error, error->message);
       return;
     }
 
@@ -232,6 +296,7 @@ kf_remote_upload_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_clear_handle_id (&self->wait_timeout_id, g_source_remove);
   g_clear_object (&self->client);
 
   G_OBJECT_CLASS (kf_remote_upload_parent_class)->dispose (object);
@@ -243,6 +308,8 @@ kf_remote_upload_finalize (GObject *object)
   KfRemoteUpload *self = KF_REMOTE_UPLOAD (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->last_status, kf_remote_status_free);
   g_free (self->url);
   g_free (self->folder_id);
   g_free (self->file_code);
@@ -286,6 +353,9 @@ kf_remote_upload_get_property (GObject    *object,
     case PROP_ERROR_MESSAGE:
       g_value_set_string (value, self->error_message);
       break;
+    case PROP_WAIT_TIMEOUT:
+      g_value_set_uint (value, self->wait_timeout);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -309,6 +379,9 @@ kf_remote_upload_set_property (GObject      *object,
       break;
     case PROP_FOLDER_ID:
       self->folder_id = g_value_dup_string (value);
+      break;
+    case PROP_WAIT_TIMEOUT:
+      kf_remote_upload_set_wait_timeout (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -350,6 +423,9 @@ kf_remote_upload_class_init (KfRemoteUploadClass *klass)
   properties[PROP_ERROR_MESSAGE] =
     g_param_spec_string ("error-message", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_WAIT_TIMEOUT] =
+    g_param_spec_uint ("wait-timeout", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[FINISHED] =
@@ -388,6 +464,9 @@ kf_remote_upload_start (KfRemoteUpload *self)
   g_return_if_fail (self->state == KF_REMOTE_UPLOAD_WAITING);
 
   self->delay_ms = self->first_delay_ms;
+  self->started_at = g_get_monotonic_time ();
+  if (self->wait_timeout > 0)
+    self->wait_timeout_id = g_timeout_add_seconds (self->wait_timeout, wait_timeout_cb, self);
   set_state (self, KF_REMOTE_UPLOAD_STARTING);
   kf_client_remote_upload_async (self->client, self->url, self->folder_id, self->cancellable,
                                  upload_started_cb, g_object_ref (self));
@@ -472,4 +551,41 @@ kf_remote_upload_set_poll_delays (KfRemoteUpload *self,
 
   self->first_delay_ms = first_ms;
   self->max_delay_ms = max_ms;
+}
+
+const GError *
+kf_remote_upload_get_error (KfRemoteUpload *self)
+{
+  g_return_val_if_fail (KF_IS_REMOTE_UPLOAD (self), NULL);
+
+  return self->error;
+}
+
+const KfRemoteStatus *
+kf_remote_upload_get_last_status (KfRemoteUpload *self)
+{
+  g_return_val_if_fail (KF_IS_REMOTE_UPLOAD (self), NULL);
+
+  return self->last_status;
+}
+
+guint
+kf_remote_upload_get_wait_timeout (KfRemoteUpload *self)
+{
+  g_return_val_if_fail (KF_IS_REMOTE_UPLOAD (self), 0);
+
+  return self->wait_timeout;
+}
+
+void
+kf_remote_upload_set_wait_timeout (KfRemoteUpload *self,
+                                   guint           seconds)
+{
+  g_return_if_fail (KF_IS_REMOTE_UPLOAD (self));
+  g_return_if_fail (self->state == KF_REMOTE_UPLOAD_WAITING);
+
+  if (self->wait_timeout == seconds)
+    return;
+  self->wait_timeout = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAIT_TIMEOUT]);
 }

@@ -26,7 +26,10 @@ G_DECLARE_FINAL_TYPE (KfRemoteUpload, kf_remote_upload, KF, REMOTE_UPLOAD, GObje
  * status (1 s, doubling up to 10 s) until it is done or failed. Emits
  * "finished" once, on done, failed or cancelled. Properties: "client",
  * "url", "folder-id" (construct-only), "state", "progress" (percent, -1
- * unknown), "file-code", "link", "error-message" (plain text). */
+ * unknown), "file-code", "link", "error-message" (plain text), and
+ * "wait-timeout" (seconds from the start, 0 for no limit: then it fails
+ * with KF_ERROR_TIMED_OUT, saying what the server last reported). The app's
+ * upload queue and `kenfiles remote-upload --wait` both run on it. */
 
 KfRemoteUpload      *kf_remote_upload_new               (KfClient       *client,
                                                          const char     *url,
@@ -39,9 +42,19 @@ int                  kf_remote_upload_get_progress      (KfRemoteUpload *self);
 const char          *kf_remote_upload_get_file_code     (KfRemoteUpload *self);
 const char          *kf_remote_upload_get_link          (KfRemoteUpload *self);
 const char          *kf_remote_upload_get_error_message (KfRemoteUpload *self);
+/* When failed because a call failed: its error (NULL when the server
+ * reported the failure itself). KF_ERROR_TIMED_OUT after "wait-timeout". */
+const GError        *kf_remote_upload_get_error         (KfRemoteUpload *self);
+/* The server's last status answer, NULL before the first. */
+const KfRemoteStatus *kf_remote_upload_get_last_status  (KfRemoteUpload *self);
+guint                kf_remote_upload_get_wait_timeout  (KfRemoteUpload *self);
+/* Before start only. */
+void                 kf_remote_upload_set_wait_timeout  (KfRemoteUpload *self,
+                                                         guint           seconds);
 /* Status requests sent so far (for tests of the backoff). */
 guint                kf_remote_upload_get_n_polls       (KfRemoteUpload *self);
-/* Shortens the delays, for tests: first delay and cap in milliseconds. */
+/* The polling backoff: first delay and cap in milliseconds (default 1 s and
+ * 10 s; the command line polls sooner, tests shorter). */
 void                 kf_remote_upload_set_poll_delays   (KfRemoteUpload *self,
                                                          guint           first_ms,
                                                          guint           max_ms);

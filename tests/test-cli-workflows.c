@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* `kenfiles upload` runs on KfUploadQueue: the real command against an
- * in-process sandbox, checked by what the sandbox received. */
+/* `kenfiles upload` runs on KfUploadQueue and `remote-upload --wait` on
+ * KfRemoteUpload: the real command against an in-process sandbox, checked
+ * by what the sandbox received. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -32,7 +33,7 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("kf-test-cli-upload-XXXXXX", &error);
+  fixture->dir = g_dir_make_tmp ("kf-test-cli-XXXXXX", &error);
   g_assert_no_error (error);
   fixture->sandbox = kf_sandbox_new (NULL);
   g_assert_true (kf_sandbox_start (fixture->sandbox, 0, &error));
@@ -80,14 +81,15 @@ run_done_cb (GObject      *object,
   run->done = TRUE;
 }
 
-/* Starts `kenfiles --json upload --parallel N FILE…` on the sandbox. */
+/* Starts `kenfiles ARG…` on the sandbox. */
 static GSubprocess *
-start_upload (Fixture    *fixture,
-              guint       parallel,
-              Run        *run)
+start_cli (Fixture            *fixture,
+           const char * const *args,
+           Run                *run)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
   g_autoptr(GError) error = NULL;
   GSubprocess *process;
 
@@ -97,18 +99,31 @@ start_upload (Fixture    *fixture,
   g_subprocess_launcher_setenv (launcher, "KENFILES_API_KEY", kf_sandbox_get_api_key (fixture->sandbox), TRUE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
 
-  g_ptr_array_add (argv, g_strdup (g_getenv ("KENFILES_CLI")));
-  g_ptr_array_add (argv, g_strdup ("--json"));
-  g_ptr_array_add (argv, g_strdup ("upload"));
-  g_ptr_array_add (argv, g_strdup_printf ("--parallel=%u", parallel));
-  for (guint i = 0; i < fixture->paths->len; i++)
-    g_ptr_array_add (argv, g_strdup (g_ptr_array_index (fixture->paths, i)));
-  g_ptr_array_add (argv, NULL);
+  g_strv_builder_add (argv, g_getenv ("KENFILES_CLI"));
+  g_strv_builder_addv (argv, (const char **) args);
+  strv = g_strv_builder_end (argv);
 
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) strv, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8_async (process, NULL, NULL, run_done_cb, run);
   return process;
+}
+
+/* Starts `kenfiles --json upload --parallel N FILE…` on the sandbox. */
+static GSubprocess *
+start_upload (Fixture    *fixture,
+              guint       parallel,
+              Run        *run)
+{
+  g_autoptr(GStrvBuilder) args = g_strv_builder_new ();
+  g_autofree char *parallel_arg = g_strdup_printf ("--parallel=%u", parallel);
+  g_auto(GStrv) strv = NULL;
+
+  g_strv_builder_add_many (args, "--json", "upload", parallel_arg, NULL);
+  for (guint i = 0; i < fixture->paths->len; i++)
+    g_strv_builder_add (args, g_ptr_array_index (fixture->paths, i));
+  strv = g_strv_builder_end (args);
+  return start_cli (fixture, (const char * const *) strv, run);
 }
 
 static void
@@ -319,6 +334,127 @@ test_common_failure_stops (Fixture       *fixture,
     }
 }
 
+/* --- remote-upload --wait ------------------------------------------------ */
+
+/* A web server on loopback that sends 400 of 1000 bytes and then nothing:
+ * the sandbox's fetch of it stays at 40 % for as long as the test runs. */
+typedef struct {
+  GSocketService *service;
+  GPtrArray      *connections;
+  guint16         port;
+} StalledServer;
+
+static gboolean
+stalled_incoming_cb (GSocketService    *service,
+                     GSocketConnection *connection,
+                     GObject           *source,
+                     StalledServer     *server)
+{
+  static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                             "Content-Length: 1000\r\n\r\n";
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  char body[400];
+
+  memset (body, 'x', sizeof body);
+  g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL);
+  g_output_stream_write_all (out, body, sizeof body, NULL, NULL, NULL);
+  g_ptr_array_add (server->connections, g_object_ref (connection));
+  return TRUE;
+}
+
+static void
+stalled_server_start (StalledServer *server)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+
+  server->service = g_socket_service_new ();
+  server->connections = g_ptr_array_new_with_free_func (g_object_unref);
+  g_socket_listener_add_address (G_SOCKET_LISTENER (server->service), address,
+                                 G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &effective, &error);
+  g_assert_no_error (error);
+  server->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  g_signal_connect (server->service, "incoming", G_CALLBACK (stalled_incoming_cb), server);
+  g_socket_service_start (server->service);
+}
+
+static void
+stalled_server_stop (StalledServer *server)
+{
+  g_socket_service_stop (server->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (server->service));
+  g_clear_object (&server->service);
+  g_clear_pointer (&server->connections, g_ptr_array_unref);
+}
+
+/* --wait-timeout gives up in time and says what the server last reported. */
+static void
+test_remote_wait_timeout (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  StalledServer server = { 0 };
+  g_auto(Run) run = { 0 };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *url = NULL;
+  JsonObject *root, *error;
+  const char *message;
+  gint64 start, elapsed;
+
+  stalled_server_start (&server);
+  url = g_strdup_printf ("http://127.0.0.1:%u/stalled.bin", server.port);
+
+  start = g_get_monotonic_time ();
+  {
+    const char *args[] = { "--json", "remote-upload", "--wait", "--wait-timeout", "4", url, NULL };
+
+    process = start_cli (fixture, args, &run);
+  }
+  kf_test_wait_for (&run.done, 60);
+  elapsed = g_get_monotonic_time () - start;
+
+  /* Not before the limit, and not long after it. */
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpint (elapsed, >=, 4 * G_USEC_PER_SEC);
+  g_assert_cmpint (elapsed, <, 30 * G_USEC_PER_SEC);
+  /* Started once, then polled. */
+  g_assert_cmpuint (server.connections->len, ==, 1);
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, "/api/upload/url"), >=, 2);
+
+  root = parse_result (run.out, parser);
+  error = json_object_get_object_member (root, "error");
+  g_assert_nonnull (error);
+  g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "timed-out");
+  message = json_object_get_string_member (error, "message");
+  g_assert_nonnull (strstr (message, "Stopped waiting after 4 seconds."));
+  g_assert_nonnull (strstr (message, "still fetching the file, 40% done"));
+  g_assert_nonnull (strstr (message, "kenfiles remote-status "));
+  /* One line for a person, the same sentence. */
+  g_assert_true (g_str_has_prefix (run.err, "kenfiles: Stopped waiting after 4 seconds."));
+  g_assert_cmpint (strchr (run.err, '\n') - run.err, ==, strlen (run.err) - 1);
+
+  stalled_server_stop (&server);
+}
+
+static void
+test_remote_wait_timeout_usage (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(GSubprocess) process = NULL;
+  const char *args[] = { "remote-upload", "--wait", "--wait-timeout", "0",
+                         "http://127.0.0.1:9/x.bin", NULL };
+
+  process = start_cli (fixture, args, &run);
+  kf_test_wait_for (&run.done, 60);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--wait-timeout"));
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, "/api/"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -337,6 +473,11 @@ main (int   argc,
               fixture_set_up, test_one_failure, fixture_tear_down);
   g_test_add ("/cli-upload/common-failure-stops", Fixture, NULL,
               fixture_set_up, test_common_failure_stops, fixture_tear_down);
+
+  g_test_add ("/cli-remote/wait-timeout", Fixture, NULL,
+              fixture_set_up, test_remote_wait_timeout, fixture_tear_down);
+  g_test_add ("/cli-remote/wait-timeout-usage", Fixture, NULL,
+              fixture_set_up, test_remote_wait_timeout_usage, fixture_tear_down);
 
   return g_test_run ();
 }
