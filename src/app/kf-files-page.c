@@ -6,6 +6,7 @@
 #include "kf-adaptive-box.h"
 #include "kf-files-item.h"
 #include "kf-files-page.h"
+#include "kf-files-row.h"
 #include "kf-pages-util.h"
 #include "kf-util.h"
 
@@ -394,201 +395,7 @@ kf_files_page_reload (KfFilesPage *self)
                                call_data_new (self, self->cancellable, NULL, NULL));
 }
 
-/* --- Row widgets ------------------------------------------------------- */
-
-static GtkWidget *
-make_row_button (const char *icon,
-                 const char *tooltip,
-                 const char *accessible_label)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon);
-
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_label, -1);
-  return button;
-}
-
-static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *list_item,
-              KfFilesPage              *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *icon = gtk_image_new ();
-  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *name = gtk_label_new (NULL);
-  GtkWidget *details = gtk_label_new (NULL);
-  GtkWidget *copy = make_row_button ("edit-copy-symbolic", _("Copy Link"), _("Copy link"));
-  GtkWidget *direct = gtk_menu_button_new ();
-  GtkWidget *rename = make_row_button ("document-edit-symbolic", _("Rename…"), _("Rename"));
-  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
-  GtkWidget *actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
-
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_image_set_pixel_size (GTK_IMAGE (icon), 24);
-  gtk_widget_set_margin_start (icon, 6);
-  gtk_widget_set_margin_end (icon, 6);
-  gtk_box_append (GTK_BOX (box), icon);
-
-  gtk_widget_set_hexpand (texts, TRUE);
-  gtk_widget_set_valign (texts, GTK_ALIGN_CENTER);
-  gtk_label_set_use_markup (GTK_LABEL (name), FALSE);
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_use_markup (GTK_LABEL (details), FALSE);
-  gtk_label_set_xalign (GTK_LABEL (details), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (details), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (details, "caption");
-  gtk_widget_add_css_class (details, "dim-label");
-  gtk_box_append (GTK_BOX (texts), name);
-  gtk_box_append (GTK_BOX (texts), details);
-  gtk_box_append (GTK_BOX (box), texts);
-
-  gtk_box_append (GTK_BOX (actions), copy);
-
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (direct), "folder-download-symbolic");
-  gtk_widget_set_valign (direct, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (direct, "flat");
-  gtk_widget_set_tooltip_text (direct, _("Direct Link"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (direct),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Direct link"), -1);
-  gtk_box_append (GTK_BOX (actions), direct);
-
-  gtk_box_append (GTK_BOX (actions), rename);
-  gtk_box_append (GTK_BOX (box), actions);
-
-  gtk_widget_add_css_class (arrow, "dim-label");
-  gtk_box_append (GTK_BOX (box), arrow);
-
-  g_object_set_data (G_OBJECT (box), "icon", icon);
-  g_object_set_data (G_OBJECT (box), "name", name);
-  g_object_set_data (G_OBJECT (box), "details", details);
-  g_object_set_data (G_OBJECT (box), "copy", copy);
-  g_object_set_data (G_OBJECT (box), "direct", direct);
-  g_object_set_data (G_OBJECT (box), "rename", rename);
-  g_object_set_data (G_OBJECT (box), "arrow", arrow);
-  gtk_list_item_set_child (list_item, box);
-}
-
-/* "2026-11-28 18:01:18" as the server wrote it, in the user's format. Its
- * time zone is the server's and unknown, so the time is shown unconverted. */
-static char *
-format_uploaded (const char *uploaded)
-{
-  int y, mo, d, h, mi, s;
-  g_autoptr(GDateTime) date = NULL;
-
-  if (sscanf (uploaded, "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &s) != 6)
-    return g_strdup (uploaded);
-
-  date = g_date_time_new_local (y, mo, d, h, mi, s);
-  if (date == NULL)
-    return g_strdup (uploaded);
-
-  /* TRANSLATORS: upload date of a file, see g_date_time_format() */
-  return g_date_time_format (date, _("%-d %b %Y, %H:%M"));
-}
-
-static char *
-format_details (KfFilesItem *item)
-{
-  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-
-  if (kf_files_item_get_size (item) >= 0)
-    g_ptr_array_add (parts, kf_format_size (kf_files_item_get_size (item)));
-  if (kf_files_item_get_uploaded (item) != NULL)
-    g_ptr_array_add (parts, format_uploaded (kf_files_item_get_uploaded (item)));
-  if (kf_files_item_get_downloads (item) >= 0)
-    {
-      gint64 n = kf_files_item_get_downloads (item);
-      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, n);
-
-      /* TRANSLATORS: %s is a number of downloads */
-      g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s download",
-                                                            "%s downloads", (gulong) MIN (n, G_MAXLONG)),
-                                               count));
-    }
-  g_ptr_array_add (parts, NULL);
-
-  return g_strjoinv (" · ", (char **) parts->pdata);
-}
-
-static void
-unbind_and_unref (GBinding *binding)
-{
-  g_binding_unbind (binding);
-  g_object_unref (binding);
-}
-
-static void
-unbind_row_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *list_item,
-               KfFilesPage              *self)
-{
-  g_object_set_data (G_OBJECT (gtk_list_item_get_child (list_item)), "name-binding", NULL);
-}
-
-static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *list_item,
-             KfFilesPage              *self)
-{
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-  KfFilesItem *item = gtk_list_item_get_item (list_item);
-  gboolean folder = kf_files_item_is_folder (item);
-  GVariant *target = g_variant_new_string (kf_files_item_get_id (item));
-  g_autofree char *details = NULL;
-
-  g_variant_ref_sink (target);
-  gtk_image_set_from_icon_name (g_object_get_data (G_OBJECT (box), "icon"),
-                                folder ? "folder-symbolic" : "text-x-generic-symbolic");
-  /* The name follows the item: a rename shows at once. (A newer GTK keeps
-   * the row of an item that a splice removes and puts back, so re-adding
-   * the item would not show the new name.) */
-  g_object_set_data_full (G_OBJECT (box), "name-binding",
-                          g_object_ref (g_object_bind_property (item, "name",
-                                                                g_object_get_data (G_OBJECT (box), "name"),
-                                                                "label", G_BINDING_SYNC_CREATE)),
-                          (GDestroyNotify) unbind_and_unref);
-
-  details = folder ? g_strdup (_("Folder")) : format_details (item);
-  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "details"), details);
-
-  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), "copy"), !folder);
-  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), "direct"), !folder);
-  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), "rename"), !folder);
-  gtk_widget_set_visible (g_object_get_data (G_OBJECT (box), "arrow"), folder);
-
-  if (!folder)
-    {
-      g_autoptr(GMenu) menu = g_menu_new ();
-      g_autoptr(GMenuItem) copy_item = g_menu_item_new (_("_Copy Direct Link"), NULL);
-      g_autoptr(GMenuItem) open_item = g_menu_item_new (_("_Open Direct Link"), NULL);
-
-      g_menu_item_set_action_and_target_value (copy_item, "files.copy-direct-link", target);
-      g_menu_item_set_action_and_target_value (open_item, "files.open-direct-link", target);
-      g_menu_append_item (menu, copy_item);
-      g_menu_append_item (menu, open_item);
-      gtk_menu_button_set_menu_model (g_object_get_data (G_OBJECT (box), "direct"),
-                                      G_MENU_MODEL (menu));
-      /* Name and target together: an action with a parameter and no target warns. */
-      gtk_actionable_set_action_target_value (g_object_get_data (G_OBJECT (box), "copy"), target);
-      gtk_actionable_set_action_name (g_object_get_data (G_OBJECT (box), "copy"), "files.copy-link");
-      gtk_actionable_set_action_target_value (g_object_get_data (G_OBJECT (box), "rename"), target);
-      gtk_actionable_set_action_name (g_object_get_data (G_OBJECT (box), "rename"), "files.rename");
-    }
-  else
-    {
-      gtk_actionable_set_action_name (g_object_get_data (G_OBJECT (box), "copy"), NULL);
-      gtk_actionable_set_action_name (g_object_get_data (G_OBJECT (box), "rename"), NULL);
-    }
-
-  g_variant_unref (target);
-}
+/* --- Rows (KfFilesRow, from kf-files-page.ui's factory) ------------------ */
 
 static void
 list_activate_cb (GtkListView *list_view,
@@ -777,7 +584,7 @@ file_renamed_cb (GObject      *object,
   if (self->disposed)
     return;
 
-  /* The row's label is bound to the name. */
+  /* Its row follows the item's properties. */
   item = find_item (self, data->id, NULL);
   if (item != NULL)
     kf_files_item_set_name (item, data->name);
@@ -1055,6 +862,8 @@ kf_files_page_class_init (KfFilesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KfFilesPage, more_revealer);
   gtk_widget_class_bind_template_child (widget_class, KfFilesPage, more_spinner);
   gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
+  /* The rows' factory in the template builds them by type name. */
+  g_type_ensure (KF_TYPE_FILES_ROW);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "files.refresh", NULL, refresh_action);
@@ -1073,7 +882,6 @@ kf_files_page_class_init (KfFilesPageClass *klass)
 static void
 kf_files_page_init (KfFilesPage *self)
 {
-  GtkListItemFactory *factory;
   GtkNoSelection *selection;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1084,13 +892,6 @@ kf_files_page_init (KfFilesPage *self)
   path_push (self, ROOT_ID, _("All Files"));
   self->op_cancellable = g_cancellable_new ();
   self->total = -1;
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
-  gtk_list_view_set_factory (self->list_view, factory);
-  g_object_unref (factory);
 
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->items)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
