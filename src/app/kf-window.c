@@ -74,17 +74,6 @@ client_changed_cb (KfWindow *self)
   kf_files_page_set_client (self->files_page, client);
 }
 
-static void
-add_page (KfWindow   *self,
-          GtkWidget  *child,
-          const char *name,
-          const char *title,
-          const char *icon_name)
-{
-  adw_view_stack_add_titled (self->view_stack, child, name, title);
-  adw_view_stack_page_set_icon_name (adw_view_stack_get_page (self->view_stack, child), icon_name);
-}
-
 static gboolean
 window_drop_cb (GtkDropTarget *target,
                 const GValue  *value,
@@ -129,7 +118,6 @@ kf_window_constructed (GObject *object)
   KfWindow *self = KF_WINDOW (object);
   GSettings *settings = kf_application_get_settings (self->application);
   GtkDropTarget *target;
-  KfClient *client;
 
   G_OBJECT_CLASS (kf_window_parent_class)->constructed (object);
 
@@ -146,14 +134,8 @@ kf_window_constructed (GObject *object)
   kf_welcome_page_set_application (self->welcome_page, self->application);
   kf_upload_page_set_queue (self->upload_page, kf_application_get_queue (self->application));
 
-  /* Built here, not in the template: they need the application's client. */
-  client = kf_application_get_client (self->application);
-  self->dashboard_page = KF_DASHBOARD_PAGE (kf_dashboard_page_new (client));
-  self->voucher_page = KF_VOUCHER_PAGE (kf_voucher_page_new (client, NULL));
-  self->files_page = KF_FILES_PAGE (kf_files_page_new (client));
-  add_page (self, GTK_WIDGET (self->dashboard_page), "dashboard", _("Dashboard"), "view-grid-symbolic");
-  add_page (self, GTK_WIDGET (self->voucher_page), "vouchers", _("Vouchers"), "starred-symbolic");
-  add_page (self, GTK_WIDGET (self->files_page), "files", _("Files"), "folder-symbolic");
+  /* The pages are in the template; they follow the application's client. */
+  client_changed_cb (self);
   g_signal_connect_object (self->application, "notify::client",
                            G_CALLBACK (client_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view_stack, "notify::visible-child",
@@ -218,6 +200,9 @@ kf_window_class_init (KfWindowClass *klass)
 
   g_type_ensure (KF_TYPE_WELCOME_PAGE);
   g_type_ensure (KF_TYPE_UPLOAD_PAGE);
+  g_type_ensure (KF_TYPE_DASHBOARD_PAGE);
+  g_type_ensure (KF_TYPE_VOUCHER_PAGE);
+  g_type_ensure (KF_TYPE_FILES_PAGE);
 
   kf_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/kf-window.ui");
@@ -230,6 +215,9 @@ kf_window_class_init (KfWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KfWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, KfWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, KfWindow, upload_page);
+  gtk_widget_class_bind_template_child (widget_class, KfWindow, dashboard_page);
+  gtk_widget_class_bind_template_child (widget_class, KfWindow, voucher_page);
+  gtk_widget_class_bind_template_child (widget_class, KfWindow, files_page);
   gtk_widget_class_bind_template_child (widget_class, KfWindow, menu_button);
 
   kf_window_class_install_actions (klass);
