@@ -153,16 +153,6 @@ resolve_server_url (KfApplication *self)
 }
 
 static void
-apply_queue_settings (KfApplication *self)
-{
-  g_autofree char *folder = g_settings_get_string (self->settings, "default-folder-id");
-
-  kf_upload_queue_set_max_parallel (self->queue, g_settings_get_uint (self->settings, "parallel-uploads"));
-  kf_upload_queue_set_upload_type (self->queue, g_settings_get_enum (self->settings, "upload-type"));
-  kf_upload_queue_set_folder_id (self->queue, folder);
-}
-
-static void
 settings_changed_cb (KfApplication *self,
                      const char    *key,
                      GSettings     *settings)
@@ -174,12 +164,6 @@ settings_changed_cb (KfApplication *self,
       resolve_server_url (self);
       if (g_strcmp0 (old, self->server_url) != 0)
         rebuild_client (self);
-    }
-  else if (g_str_equal (key, "parallel-uploads") ||
-           g_str_equal (key, "upload-type") ||
-           g_str_equal (key, "default-folder-id"))
-    {
-      apply_queue_settings (self);
     }
 }
 
@@ -445,7 +429,9 @@ kf_application_startup (GApplication *application)
   self->queue = kf_upload_queue_new (self->history);
   g_signal_connect_object (self->queue, "batch-finished",
                            G_CALLBACK (batch_finished_cb), self, G_CONNECT_SWAPPED);
-  apply_queue_settings (self);
+  g_settings_bind (self->settings, "parallel-uploads", self->queue, "max-parallel", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "upload-type", self->queue, "upload-type", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "default-folder-id", self->queue, "folder-id", G_SETTINGS_BIND_GET);
 
   resolve_server_url (self);
 

@@ -14,6 +14,7 @@ struct _KfWindow {
   AdwApplicationWindow  parent_instance;
 
   KfApplication        *application;
+  GSettings            *settings;       /* delayed: window size, applied on close */
 
   AdwToastOverlay      *toast_overlay;
   AdwViewSwitcherTitle *switcher_title;

@@ -99,15 +99,9 @@ static gboolean
 kf_window_close_request (GtkWindow *window)
 {
   KfWindow *self = KF_WINDOW (window);
-  GSettings *settings = kf_application_get_settings (self->application);
-  int width, height;
 
-  gtk_window_get_default_size (window, &width, &height);
-  g_settings_delay (settings);
-  g_settings_set_int (settings, "window-width", width);
-  g_settings_set_int (settings, "window-height", height);
-  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
-  g_settings_apply (settings);
+  /* The size is bound all along; it is written once, on closing. */
+  g_settings_apply (self->settings);
 
   return GTK_WINDOW_CLASS (kf_window_parent_class)->close_request (window);
 }
@@ -116,16 +110,16 @@ static void
 kf_window_constructed (GObject *object)
 {
   KfWindow *self = KF_WINDOW (object);
-  GSettings *settings = kf_application_get_settings (self->application);
   GtkDropTarget *target;
 
   G_OBJECT_CLASS (kf_window_parent_class)->constructed (object);
 
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (settings, "window-width"),
-                               g_settings_get_int (settings, "window-height"));
-  if (g_settings_get_boolean (settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
+  /* Delayed: resizing does not write the settings at every step. */
+  self->settings = g_settings_new (APPLICATION_ID);
+  g_settings_delay (self->settings);
+  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
 
   gtk_widget_set_visible (self->sandbox_bar, kf_application_get_sandbox_mode (self->application));
   if (kf_application_get_sandbox_mode (self->application))
@@ -158,6 +152,7 @@ kf_window_dispose (GObject *object)
   KfWindow *self = KF_WINDOW (object);
 
   g_clear_object (&self->application);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (kf_window_parent_class)->dispose (object);
 }

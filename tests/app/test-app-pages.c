@@ -783,6 +783,66 @@ test_narrow (void)
   kf_app_test_run (TRUE, narrow_body, NULL);
 }
 
+/* Settings reach the queue and the window through g_settings_bind: a
+ * change applies at once, and the window's size is written on closing. */
+static void
+settings_body (KfApplication *app,
+               gpointer       data)
+{
+  KfWindow *window = kf_app_test_get_window (app);
+  GSettings *settings = kf_application_get_settings (app);
+  KfUploadQueue *queue = kf_application_get_queue (app);
+  g_autofree char *folder = NULL;
+  KfUploadType type;
+  guint parallel;
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 800);
+  g_assert_cmpint (height, ==, 500);
+  g_object_get (queue, "max-parallel", &parallel, NULL);
+  g_assert_cmpuint (parallel, ==, 3);
+
+  g_settings_set_uint (settings, "parallel-uploads", 5);
+  g_settings_set_enum (settings, "upload-type", KF_UPLOAD_TYPE_REGISTERED);
+  g_settings_set_string (settings, "default-folder-id", "42");
+  g_object_get (queue, "max-parallel", &parallel, "upload-type", &type, "folder-id", &folder, NULL);
+  g_assert_cmpuint (parallel, ==, 5);
+  g_assert_cmpint (type, ==, KF_UPLOAD_TYPE_REGISTERED);
+  g_assert_cmpstr (folder, ==, "42");
+  g_clear_pointer (&folder, g_free);
+  g_settings_set_string (settings, "default-folder-id", "");
+  g_object_get (queue, "folder-id", &folder, NULL);
+  g_assert_null (folder);
+
+  /* Resizing is not written until the window closes. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 610);
+  kf_app_test_run_for (50);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 800);
+}
+
+static void
+test_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+
+  g_settings_set_int (settings, "window-width", 800);
+  g_settings_set_int (settings, "window-height", 500);
+  g_settings_set_uint (settings, "parallel-uploads", 3);
+
+  kf_app_test_run (TRUE, settings_body, NULL);
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 610);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+  g_settings_reset (settings, "parallel-uploads");
+  g_settings_reset (settings, "upload-type");
+  g_settings_reset (settings, "default-folder-id");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -796,6 +856,7 @@ main (int   argc,
   g_test_add_func ("/app/pages/cancel-remote", test_cancel_remote);
   g_test_add_func ("/app/pages/shots", test_shots);
   g_test_add_func ("/app/pages/narrow", test_narrow);
+  g_test_add_func ("/app/pages/settings", test_settings);
 
   return g_test_run ();
 }
