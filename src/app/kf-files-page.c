@@ -36,7 +36,6 @@ struct _KfFilesPage
   gboolean        loading;        /* folders or the first page */
   gboolean        loading_more;
   gboolean        loaded_once;
-  gboolean        disposed;
 
   GtkLabel       *path_label;
   GtkSearchEntry *search_entry;
@@ -63,6 +62,15 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void load_next_page (KfFilesPage *self);
+
+/* The page's operations share op_cancellable, cancelled only in dispose:
+ * a late answer (core delivers one that arrived as it was cancelled, so a
+ * result is never lost) finds the page gone and shows nothing. */
+static gboolean
+page_gone (KfFilesPage *self)
+{
+  return g_cancellable_is_cancelled (self->op_cancellable);
+}
 
 /* Keeps the page alive until a call returns, and tells stale answers apart. */
 typedef struct {
@@ -229,7 +237,7 @@ maybe_load_more_idle (gpointer user_data)
 {
   KfFilesPage *self = user_data;
 
-  if (!self->disposed)
+  if (!page_gone (self))
     maybe_load_more (self);
   return G_SOURCE_REMOVE;
 }
@@ -444,7 +452,7 @@ show_operation_error (KfFilesPage  *self,
                       const GError *error,
                       char         *text)
 {
-  if (!kf_pages_error_is_cancelled (error) && !self->disposed)
+  if (!kf_pages_error_is_cancelled (error) && !page_gone (self))
     kf_pages_toast (GTK_WIDGET (self), text);
   g_free (text);
 }
@@ -518,7 +526,7 @@ folder_created_cb (GObject      *object,
       return;
     }
 
-  if (data->self->disposed)
+  if (page_gone (data->self))
     return;
 
   kf_pages_toast (GTK_WIDGET (data->self), _("Folder created"));
@@ -581,7 +589,7 @@ file_renamed_cb (GObject      *object,
       return;
     }
 
-  if (self->disposed)
+  if (page_gone (self))
     return;
 
   /* Its row follows the item's properties. */
@@ -682,7 +690,7 @@ direct_link_cb (GObject      *object,
       return;
     }
 
-  if (self->disposed)
+  if (page_gone (self))
     return;
 
   if (g_strcmp0 (data->name, "open") == 0)
@@ -755,7 +763,6 @@ kf_files_page_dispose (GObject *object)
 {
   KfFilesPage *self = KF_FILES_PAGE (object);
 
-  self->disposed = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->op_cancellable);
   g_clear_object (&self->client);
