@@ -410,6 +410,16 @@ kf_application_startup (GApplication *application)
     { "win.search", { "<Control>f", NULL } },
     { "win.refresh", { "F5", NULL } },
     { "win.remote-upload", { "<Control><Shift>v", NULL } },
+    { "win.copy", { "<Control>c", NULL } },
+    { "win.copy-all-links", { "<Control><Shift>c", NULL } },
+    { "win.retry-failed", { "<Control><Shift>r", NULL } },
+    { "win.cancel-all", { "<Control><Shift>x", NULL } },
+    { "win.clear-finished", { "<Control><Shift>l", NULL } },
+    { "win.show-page('upload')", { "<Alt>1", NULL } },
+    { "win.show-page('dashboard')", { "<Alt>2", NULL } },
+    { "win.show-page('vouchers')", { "<Alt>3", NULL } },
+    { "win.show-page('files')", { "<Alt>4", NULL } },
+    { "win.go-up", { "<Alt>Up", NULL } },
   };
 
   G_APPLICATION_CLASS (kf_application_parent_class)->startup (application);

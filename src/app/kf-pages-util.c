@@ -242,3 +242,25 @@ kf_pages_save_text (GtkWidget  *widget,
   g_signal_connect (chooser, "response", G_CALLBACK (save_response_cb), data);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
+
+char *
+kf_pages_format_time_left (gint64 seconds)
+{
+  if (seconds < 60)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d second left", "%d seconds left", (gulong) seconds),
+                            (int) seconds);
+  if (seconds < 60 * 60)
+    {
+      int minutes = (int) ((seconds + 30) / 60);
+
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute left", "%d minutes left", minutes),
+                              minutes);
+    }
+  else
+    {
+      int hours = (int) ((seconds + 1800) / 3600);
+
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "About %d hour left", "About %d hours left", hours),
+                              hours);
+    }
+}

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 void      kf_app_ensure_resources      (void);
 
 /* "$0.049", "$12.50": at least two decimals, at most five, no trailing zeros. */
+/* "14 seconds left", "3 minutes left", "About 2 hours left". */
+char     *kf_pages_format_time_left      (gint64              seconds);
 char     *kf_pages_format_money          (double              amount);
 /* "Premium, 30 days", "Premium Traffic, 50 GB"; the ID itself when unknown. */
 char     *kf_pages_plan_dup_name         (const char         *plan_id);

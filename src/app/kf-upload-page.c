@@ -12,13 +12,16 @@
 
 /* Problems listed one by one in the folder dialog before "and N more". */
 #define MAX_PROBLEMS_SHOWN 5
+/* How often the overall progress is updated while uploads run. */
+#define PROGRESS_INTERVAL_MS 500
 
 struct _KfUploadPage {
   AdwBin                parent_instance;
 
   KfUploadQueue        *queue;
-  GtkFilterListModel   *filter_model;
-  GtkStringFilter      *filter;
+  GtkNoSelection       *selection;
+  GListStore           *matches;     /* the items matching search, while searching */
+  char                 *search;      /* casefolded, NULL when not searching */
   GtkDropTarget        *drop_target;
   GCancellable         *cancellable;
   AdwMessageDialog     *folder_dialog;     /* weak */
@@ -30,6 +33,15 @@ struct _KfUploadPage {
   GtkListView          *list_view;
   GtkSearchEntry       *search_entry;
   GtkLabel             *summary_label;
+  GtkProgressBar       *progress_bar;
+  GtkLabel             *progress_label;
+  GtkWidget            *add_button;
+  guint                 progress_id;
+
+  /* The last removal, for Undo: items and their positions in the list. */
+  GPtrArray            *undo_items;
+  GArray               *undo_positions;
+  AdwToast             *undo_toast;          /* weak */
 };
 
 G_DEFINE_FINAL_TYPE (KfUploadPage, kf_upload_page, ADW_TYPE_BIN)
@@ -45,18 +57,78 @@ toast (KfUploadPage *self,
 }
 
 static void
+update_progress (KfUploadPage *self)
+{
+  guint files_done, files_total;
+  gint64 bytes_done, bytes_total, seconds_left;
+  g_autofree char *done = NULL;
+  g_autofree char *total = NULL;
+  g_autofree char *files = NULL;
+  g_autofree char *text = NULL;
+
+  kf_upload_queue_get_progress (self->queue, &files_done, &files_total,
+                                &bytes_done, &bytes_total, &seconds_left);
+  done = kf_format_size (bytes_done);
+  total = kf_format_size (bytes_total);
+  /* TRANSLATORS: "2 of 5 files" */
+  files = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u file", "%u of %u files", files_total),
+                           files_done, files_total);
+  if (seconds_left >= 0)
+    {
+      g_autofree char *left = kf_pages_format_time_left (seconds_left);
+
+      /* TRANSLATORS: "12 MB of 40 MB · 2 of 5 files · 14 seconds left" */
+      text = g_strdup_printf (_("%s of %s · %s · %s"), done, total, files, left);
+    }
+  else
+    {
+      /* TRANSLATORS: "12 MB of 40 MB · 2 of 5 files" */
+      text = g_strdup_printf (_("%s of %s · %s"), done, total, files);
+    }
+  gtk_label_set_text (self->progress_label, text);
+  gtk_progress_bar_set_fraction (self->progress_bar,
+                                 bytes_total > 0 ? (double) bytes_done / (double) bytes_total
+                                 : files_total > 0 ? (double) files_done / files_total : 0);
+}
+
+static gboolean
+progress_tick_cb (gpointer user_data)
+{
+  update_progress (KF_UPLOAD_PAGE (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static guint
+count_failed (KfUploadPage *self)
+{
+  GListModel *all = kf_upload_queue_get_model (self->queue);
+  guint n = g_list_model_get_n_items (all);
+  guint failed = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KfUploadItem) item = g_list_model_get_item (all, i);
+
+      if (kf_upload_item_get_state (item) == KF_UPLOAD_STATE_FAILED)
+        failed++;
+    }
+  return failed;
+}
+
+static void
 update_summary (KfUploadPage *self)
 {
-  guint n_items, n_shown, n_uploading, n_pending;
+  guint n_items, n_shown, n_uploading, n_pending, n_failed;
   g_autofree char *summary = NULL;
 
   if (self->queue == NULL)
     return;
 
   n_items = g_list_model_get_n_items (kf_upload_queue_get_model (self->queue));
-  n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
   n_uploading = kf_upload_queue_get_n_uploading (self->queue);
   n_pending = kf_upload_queue_get_n_pending (self->queue);
+  n_failed = count_failed (self);
 
   gtk_stack_set_visible_child_name (self->content_stack, n_items > 0 ? "list" : "empty");
   gtk_stack_set_visible_child_name (self->list_stack, n_shown > 0 ? "items" : "no-results");
@@ -84,7 +156,30 @@ update_summary (KfUploadPage *self)
     {
       summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u upload", "%u uploads", n_items), n_items);
     }
+  if (n_failed > 0)
+    {
+      g_autofree char *with_failed = NULL;
+
+      /* TRANSLATORS: "4 uploads, 1 failed" */
+      with_failed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u failed", "%s, %u failed", n_failed),
+                                     summary, n_failed);
+      g_free (summary);
+      summary = g_steal_pointer (&with_failed);
+    }
   gtk_label_set_text (self->summary_label, summary);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_label), n_pending > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), n_pending > 0);
+  if (n_pending > 0)
+    {
+      update_progress (self);
+      if (self->progress_id == 0)
+        self->progress_id = g_timeout_add (PROGRESS_INTERVAL_MS, progress_tick_cb, self);
+    }
+  else
+    {
+      g_clear_handle_id (&self->progress_id, g_source_remove);
+    }
 }
 
 typedef struct {
@@ -440,10 +535,90 @@ kf_upload_page_focus_search (KfUploadPage *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+static gboolean
+item_matches (KfUploadItem *item,
+              const char   *search)
+{
+  g_autofree char *name = g_utf8_casefold (kf_upload_item_get_name (item), -1);
+
+  return strstr (name, search) != NULL;
+}
+
+/* Rebuilds the matching items and hands them to the view as one reset
+ * (everything removed, the matches added at 0). Not a GtkFilterListModel:
+ * GTK 4.8's list item manager drops the wrong rows from its tree when a
+ * removal starts inside a run of rows it has no widgets for and reaches
+ * rows it has (gtk_list_item_manager_remove_items() ignores the offset into
+ * the first run), which is what a filter's items-changed does when it
+ * starts below the rows on screen. Row widgets then stay bound to items
+ * that are no longer at their position: the list shows uploads that do not
+ * match, some twice, and their buttons act on those. A removal from
+ * position 0 never starts inside a run. */
+static void
+update_matches (KfUploadPage *self)
+{
+  GListModel *all = kf_upload_queue_get_model (self->queue);
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (all);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KfUploadItem) item = g_list_model_get_item (all, i);
+
+      if (item_matches (item, self->search))
+        g_ptr_array_add (found, g_steal_pointer (&item));
+    }
+  g_list_store_splice (self->matches, 0, g_list_model_get_n_items (G_LIST_MODEL (self->matches)),
+                       found->pdata, found->len);
+}
+
+static void
+scroll_to_top (KfUploadPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+
+  if (adjustment != NULL)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
+}
+
+static void
+queue_items_changed_cb (GListModel   *model,
+                        guint         position,
+                        guint         removed,
+                        guint         added,
+                        KfUploadPage *self)
+{
+  if (self->search != NULL)
+    update_matches (self);
+  update_summary (self);
+
+  /* New uploads are listed at the top: show them, not the old rows. */
+  if (position == 0 && added > 0 && removed == 0 && kf_upload_queue_get_n_pending (self->queue) > 0)
+    scroll_to_top (self);
+}
+
 static void
 search_changed_cb (KfUploadPage *self)
 {
-  gtk_string_filter_set_search (self->filter, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *search = *text != '\0' ? g_utf8_casefold (text, -1) : NULL;
+
+  if (self->queue == NULL || g_strcmp0 (search, self->search) == 0)
+    return;
+
+  g_free (self->search);
+  self->search = g_steal_pointer (&search);
+  if (self->search == NULL)
+    {
+      gtk_no_selection_set_model (self->selection, kf_upload_queue_get_model (self->queue));
+      g_list_store_remove_all (self->matches);
+    }
+  else
+    {
+      update_matches (self);
+      gtk_no_selection_set_model (self->selection, G_LIST_MODEL (self->matches));
+    }
+  update_summary (self);
 }
 
 static KfUploadItem *
@@ -480,6 +655,72 @@ retry_action (GtkWidget  *widget,
 }
 
 static void
+undo_clicked_cb (KfUploadPage *self)
+{
+  if (self->queue == NULL || self->undo_items == NULL)
+    return;
+
+  /* In the order they were listed, so each lands where it was. */
+  for (guint i = 0; i < self->undo_items->len; i++)
+    kf_upload_queue_restore (self->queue, g_ptr_array_index (self->undo_items, i),
+                             g_array_index (self->undo_positions, guint, i));
+  g_clear_pointer (&self->undo_items, g_ptr_array_unref);
+  g_clear_pointer (&self->undo_positions, g_array_unref);
+}
+
+/* Takes @items and @positions; the toast's Undo puts them back. */
+static void
+offer_undo (KfUploadPage *self,
+            const char   *message,
+            GPtrArray    *items,
+            GArray       *positions)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast;
+
+  if (self->undo_toast != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->undo_toast), (gpointer *) &self->undo_toast);
+      adw_toast_dismiss (self->undo_toast);
+      self->undo_toast = NULL;
+    }
+  g_clear_pointer (&self->undo_items, g_ptr_array_unref);
+  g_clear_pointer (&self->undo_positions, g_array_unref);
+  self->undo_items = items;
+  self->undo_positions = positions;
+
+  if (!KF_IS_WINDOW (root))
+    return;
+  toast = adw_toast_new (escaped);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), self, G_CONNECT_SWAPPED);
+  self->undo_toast = toast;
+  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->undo_toast);
+  kf_window_show_toast (KF_WINDOW (root), toast);
+}
+
+static void
+remove_item (KfUploadPage *self,
+             KfUploadItem *item)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree char *message = NULL;
+  guint position = 0;
+
+  g_list_store_find (G_LIST_STORE (kf_upload_queue_get_model (self->queue)), item, &position);
+  g_ptr_array_add (items, g_object_ref (item));
+  g_array_append_val (positions, position);
+  kf_upload_queue_remove (self->queue, item);
+
+  /* The item keeps its state: a cancelled upload comes back cancelled. */
+  message = g_strdup_printf (_("“%s” removed from the list"), kf_upload_item_get_name (item));
+  offer_undo (self, message, g_steal_pointer (&items), g_steal_pointer (&positions));
+}
+
+static void
 remove_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -488,7 +729,187 @@ remove_action (GtkWidget  *widget,
   KfUploadItem *item = lookup_item (self, parameter);
 
   if (item != NULL)
-    kf_upload_queue_remove (self->queue, item);
+    remove_item (self, item);
+}
+
+static void
+cancel_all_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
+  g_autofree char *message = NULL;
+  guint n;
+
+  if (self->queue == NULL)
+    return;
+  n = kf_upload_queue_cancel_all (self->queue);
+  if (n == 0)
+    message = g_strdup (_("No uploads to cancel"));
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u upload cancelled", "%u uploads cancelled", n), n);
+  toast (self, message);
+}
+
+static void
+retry_failed_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
+  g_autofree char *message = NULL;
+  guint n;
+
+  if (self->queue == NULL)
+    return;
+  n = kf_upload_queue_retry_failed (self->queue);
+  if (n == 0)
+    message = g_strdup (_("No failed uploads to retry"));
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Retrying %u upload", "Retrying %u uploads", n), n);
+  toast (self, message);
+  update_summary (self);
+}
+
+static void
+clear_finished_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree char *message = NULL;
+  guint n;
+
+  if (self->queue == NULL)
+    return;
+  n = kf_upload_queue_clear_finished (self->queue, items, positions);
+  if (n == 0)
+    {
+      toast (self, _("No finished uploads to clear"));
+      return;
+    }
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "%u finished upload cleared from the list",
+                                          "%u finished uploads cleared from the list", n), n);
+  offer_undo (self, message, g_steal_pointer (&items), g_steal_pointer (&positions));
+}
+
+static void
+copy_all_links_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
+  g_auto(GStrv) links = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *message = NULL;
+  guint n;
+
+  if (self->queue == NULL)
+    return;
+  links = kf_upload_queue_dup_links (self->queue);
+  n = g_strv_length (links);
+  if (n == 0)
+    {
+      toast (self, _("No links to copy"));
+      return;
+    }
+  /* One page link a line. */
+  text = g_strjoinv ("\n", links);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u link copied", "%u links copied", n), n);
+  toast (self, message);
+}
+
+static KfUploadRow *
+focused_row (KfUploadPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view)))
+    return NULL;
+  /* The list item (a child of the list view) has the focus, or a widget in the row. */
+  for (; focus != NULL; focus = gtk_widget_get_parent (focus))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (focus);
+
+      if (KF_IS_UPLOAD_ROW (focus))
+        return KF_UPLOAD_ROW (focus);
+      if (child != NULL && KF_IS_UPLOAD_ROW (child))
+        return KF_UPLOAD_ROW (child);
+    }
+  return NULL;
+}
+
+KfUploadItem *
+kf_upload_page_get_focused_item (KfUploadPage *self)
+{
+  KfUploadRow *row;
+
+  g_return_val_if_fail (KF_IS_UPLOAD_PAGE (self), NULL);
+
+  row = focused_row (self);
+  return row != NULL ? kf_upload_row_get_item (row) : NULL;
+}
+
+static void
+copy_focused_link_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
+  KfUploadItem *item = kf_upload_page_get_focused_item (self);
+
+  if (item == NULL)
+    return;
+  if (kf_upload_item_get_link (item) == NULL)
+    {
+      toast (self, _("This upload has no link yet"));
+      return;
+    }
+  gtk_widget_activate_action (widget, "upload.copy-link", "s", kf_upload_item_get_id (item));
+}
+
+static gboolean
+remove_focused_cb (GtkWidget *widget,
+                   GVariant  *args,
+                   gpointer   user_data)
+{
+  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
+  KfUploadItem *item = kf_upload_page_get_focused_item (self);
+
+  if (item == NULL)
+    return FALSE;
+  remove_item (self, item);
+  return TRUE;
+}
+
+/* Tab and Shift+Tab leave the list: arrows move between rows, so the list
+ * is one stop, not one per row. */
+static gboolean
+list_key_pressed_cb (GtkEventControllerKey *controller,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     KfUploadPage          *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (root == NULL || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return FALSE;
+
+  if (keyval == GDK_KEY_ISO_Left_Tab || (keyval == GDK_KEY_Tab && (state & GDK_SHIFT_MASK)))
+    return gtk_widget_grab_focus (self->add_button);
+  if (keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab)
+    {
+      /* Past the last widget of the window: around to the first. */
+      gtk_root_set_focus (root, NULL);
+      return gtk_widget_child_focus (GTK_WIDGET (root), GTK_DIR_TAB_FORWARD);
+    }
+  return FALSE;
 }
 
 static void
@@ -526,7 +947,9 @@ setup_row_cb (GtkSignalListItemFactory *factory,
               gpointer                  user_data)
 {
   gtk_list_item_set_activatable (list_item, FALSE);
-  gtk_list_item_set_selectable (list_item, FALSE);
+  /* GTK 4.8 focuses a row only when it is selectable; with no selection
+   * model nothing is ever selected. */
+  gtk_list_item_set_selectable (list_item, TRUE);
   gtk_list_item_set_child (list_item, GTK_WIDGET (kf_upload_row_new ()));
 }
 
@@ -554,6 +977,14 @@ kf_upload_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  if (self->undo_toast != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->undo_toast), (gpointer *) &self->undo_toast);
+      self->undo_toast = NULL;
+    }
+  g_clear_pointer (&self->undo_items, g_ptr_array_unref);
+  g_clear_pointer (&self->undo_positions, g_array_unref);
   if (self->chooser != NULL)
     {
       gtk_native_dialog_destroy (self->chooser);
@@ -573,10 +1004,11 @@ kf_upload_page_dispose (GObject *object)
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   self->list_view = NULL;
-  if (self->filter_model != NULL)
-    g_signal_handlers_disconnect_by_data (self->filter_model, self);
-  g_clear_object (&self->filter_model);
-  self->filter = NULL;
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->matches);
+  g_clear_pointer (&self->search, g_free);
 
   G_OBJECT_CLASS (kf_upload_page_parent_class)->dispose (object);
 }
@@ -597,6 +1029,9 @@ kf_upload_page_class_init (KfUploadPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KfUploadPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, KfUploadPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, KfUploadPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadPage, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadPage, add_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "upload.cancel", "s", cancel_action);
@@ -604,6 +1039,14 @@ kf_upload_page_class_init (KfUploadPageClass *klass)
   gtk_widget_class_install_action (widget_class, "upload.remove", "s", remove_action);
   gtk_widget_class_install_action (widget_class, "upload.copy-link", "s", copy_link_action);
   gtk_widget_class_install_action (widget_class, "upload.open-link", "s", open_link_action);
+  gtk_widget_class_install_action (widget_class, "upload.cancel-all", NULL, cancel_all_action);
+  gtk_widget_class_install_action (widget_class, "upload.retry-failed", NULL, retry_failed_action);
+  gtk_widget_class_install_action (widget_class, "upload.clear-finished", NULL, clear_finished_action);
+  gtk_widget_class_install_action (widget_class, "upload.copy-all-links", NULL, copy_all_links_action);
+  gtk_widget_class_install_action (widget_class, "upload.copy-focused-link", NULL, copy_focused_link_action);
+
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Delete, 0, remove_focused_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Delete, 0, remove_focused_cb, NULL);
 }
 
 static void
@@ -621,6 +1064,14 @@ kf_upload_page_init (KfUploadPage *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
 
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (list_key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->list_view), keys);
+  }
+
   self->drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (self->drop_target, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (self->drop_area, GTK_EVENT_CONTROLLER (self->drop_target));
@@ -630,27 +1081,18 @@ void
 kf_upload_page_set_queue (KfUploadPage  *self,
                           KfUploadQueue *queue)
 {
-  GtkExpression *expression;
-  g_autoptr(GtkNoSelection) selection = NULL;
-
   g_return_if_fail (KF_IS_UPLOAD_PAGE (self));
   g_return_if_fail (KF_IS_UPLOAD_QUEUE (queue));
   g_return_if_fail (self->queue == NULL);
 
   self->queue = g_object_ref (queue);
+  self->matches = g_list_store_new (KF_TYPE_UPLOAD_ITEM);
+  self->selection = gtk_no_selection_new (g_object_ref (kf_upload_queue_get_model (queue)));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
-  expression = gtk_property_expression_new (KF_TYPE_UPLOAD_ITEM, NULL, "name");
-  self->filter = gtk_string_filter_new (expression);
-  gtk_string_filter_set_ignore_case (self->filter, TRUE);
-  gtk_string_filter_set_match_mode (self->filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
-
-  self->filter_model = gtk_filter_list_model_new (g_object_ref (kf_upload_queue_get_model (queue)),
-                                                  GTK_FILTER (self->filter));
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
-
-  g_signal_connect_swapped (self->filter_model, "items-changed", G_CALLBACK (update_summary), self);
-  g_signal_connect_swapped (kf_upload_queue_get_model (queue), "items-changed", G_CALLBACK (update_summary), self);
+  g_signal_connect (kf_upload_queue_get_model (queue), "items-changed", G_CALLBACK (queue_items_changed_cb), self);
+  /* A state change (a failure) is not an items-changed of the list. */
+  g_signal_connect_swapped (queue, "batch-finished", G_CALLBACK (update_summary), self);
   g_signal_connect_swapped (queue, "notify::n-pending", G_CALLBACK (update_summary), self);
   update_summary (self);
 }
@@ -669,6 +1111,22 @@ kf_upload_page_get_list_view (KfUploadPage *self)
   g_return_val_if_fail (KF_IS_UPLOAD_PAGE (self), NULL);
 
   return self->list_view;
+}
+
+GtkLabel *
+kf_upload_page_get_summary_label (KfUploadPage *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_PAGE (self), NULL);
+
+  return self->summary_label;
+}
+
+GtkLabel *
+kf_upload_page_get_progress_label (KfUploadPage *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_PAGE (self), NULL);
+
+  return self->progress_label;
 }
 
 GtkEditable *

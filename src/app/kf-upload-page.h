@@ -13,7 +13,10 @@ G_DECLARE_FINAL_TYPE (KfUploadPage, kf_upload_page, KF, UPLOAD_PAGE, AdwBin)
 /* The drop zone, the queue and the history with its search. Row buttons
  * activate the page's actions "upload.cancel", "upload.retry",
  * "upload.copy-link", "upload.open-link", "upload.remove", each with the
- * item's id as a string parameter. */
+ * item's id as a string parameter. The queue's menu (and the window's
+ * shortcuts) use "upload.cancel-all", "upload.retry-failed",
+ * "upload.clear-finished", "upload.copy-all-links" and
+ * "upload.copy-focused-link", without parameter. */
 
 void            kf_upload_page_set_queue       (KfUploadPage  *self,
                                                 KfUploadQueue *queue);
@@ -38,7 +41,13 @@ void            kf_upload_page_focus_search    (KfUploadPage  *self);
 gboolean        kf_upload_page_drop_value      (KfUploadPage  *self,
                                                 const GValue  *value);
 
+/* The item of the row that has the keyboard focus, or NULL. */
+KfUploadItem   *kf_upload_page_get_focused_item (KfUploadPage *self);
+
 /* For tests. */
+GtkLabel       *kf_upload_page_get_summary_label  (KfUploadPage *self);
+/* The overall progress line, shown while uploads run. */
+GtkLabel       *kf_upload_page_get_progress_label (KfUploadPage *self);
 GtkDropTarget  *kf_upload_page_get_drop_target (KfUploadPage  *self);
 GtkListView    *kf_upload_page_get_list_view   (KfUploadPage  *self);
 GtkEditable    *kf_upload_page_get_search_entry (KfUploadPage *self);

@@ -22,31 +22,13 @@ struct _KfUploadRow {
   GtkWidget      *retry_button;
   GtkWidget      *cancel_button;
   GtkWidget      *remove_button;
+  GtkStack       *end_stack;
+
+  /* Cancel was clicked: Remove shows at once, before the upload has ended. */
+  gboolean        cancel_clicked;
 };
 
 G_DEFINE_FINAL_TYPE (KfUploadRow, kf_upload_row, ADW_TYPE_BIN)
-
-static char *
-format_time_left (gint64 seconds)
-{
-  if (seconds < 60)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d second left", "%d seconds left", (gulong) seconds),
-                            (int) seconds);
-  if (seconds < 60 * 60)
-    {
-      int minutes = (int) ((seconds + 30) / 60);
-
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute left", "%d minutes left", minutes),
-                              minutes);
-    }
-  else
-    {
-      int hours = (int) ((seconds + 1800) / 3600);
-
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "About %d hour left", "About %d hours left", hours),
-                              hours);
-    }
-}
 
 static char *
 format_date (GDateTime *date)
@@ -103,7 +85,8 @@ refresh (KfUploadRow *self)
     case KF_UPLOAD_STATE_WAITING:
       /* TRANSLATORS: file size · state */
       detail = g_strdup_printf (_("%s · Waiting"), size);
-      set_message (self, NULL, NULL);
+      /* After a failure that is tried again by itself: what happened. */
+      set_message (self, kf_upload_item_get_error_message (item), "dim-label");
       break;
 
     case KF_UPLOAD_STATE_UPLOADING:
@@ -128,7 +111,7 @@ refresh (KfUploadRow *self)
         else if (speed > 0 && eta > 0)
           {
             g_autofree char *rate = kf_format_size ((gint64) speed);
-            g_autofree char *left = format_time_left (eta);
+            g_autofree char *left = kf_pages_format_time_left (eta);
 
             /* TRANSLATORS: "12 MB of 40 MB · 2.1 MB/s · 14 seconds left" */
             detail = g_strdup_printf (_("%s of %s · %s/s · %s"), sent, size, rate, left);
@@ -179,8 +162,19 @@ refresh (KfUploadRow *self)
   gtk_widget_set_visible (self->copy_button, state == KF_UPLOAD_STATE_DONE && kf_upload_item_get_link (item));
   gtk_widget_set_visible (self->open_button, state == KF_UPLOAD_STATE_DONE && kf_upload_item_get_link (item));
   gtk_widget_set_visible (self->retry_button, can_retry);
-  gtk_widget_set_visible (self->cancel_button, kf_upload_item_is_active (item));
-  gtk_widget_set_visible (self->remove_button, state != KF_UPLOAD_STATE_UPLOADING);
+  if (!kf_upload_item_is_active (item))
+    self->cancel_clicked = FALSE;
+  gtk_stack_set_visible_child_name (self->end_stack,
+                                    kf_upload_item_is_active (item) && !self->cancel_clicked ? "cancel" : "remove");
+}
+
+static void
+cancel_clicked_cb (KfUploadRow *self)
+{
+  /* The action (bound to the button) cancels; Remove is under the pointer
+   * right away, so a second click removes. */
+  self->cancel_clicked = TRUE;
+  gtk_stack_set_visible_child_name (self->end_stack, "remove");
 }
 
 static void
@@ -219,6 +213,8 @@ kf_upload_row_class_init (KfUploadRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KfUploadRow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, KfUploadRow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, KfUploadRow, remove_button);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadRow, end_stack);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
 }
 
 static void
@@ -251,6 +247,7 @@ kf_upload_row_set_item (KfUploadRow  *self,
   if (self->item != NULL)
     g_signal_handlers_disconnect_by_func (self->item, item_notify_cb, self);
   g_set_object (&self->item, item);
+  self->cancel_clicked = FALSE;
   if (item == NULL)
     return;
 

@@ -168,6 +168,73 @@ sign_out_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The upload list's bulk actions and focused-row copy, for shortcuts that
+ * work wherever the focus is. */
+static void
+upload_page_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  KfWindow *self = KF_WINDOW (widget);
+  static const struct {
+    const char *window_action;
+    const char *page_action;
+  } forward[] = {
+    { "win.cancel-all", "upload.cancel-all" },
+    { "win.retry-failed", "upload.retry-failed" },
+    { "win.clear-finished", "upload.clear-finished" },
+    { "win.copy-all-links", "upload.copy-all-links" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (forward); i++)
+    if (g_str_equal (action_name, forward[i].window_action))
+      {
+        adw_view_stack_set_visible_child_name (self->view_stack, "upload");
+        gtk_widget_activate_action (GTK_WIDGET (self->upload_page), forward[i].page_action, NULL);
+      }
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  KfWindow *self = KF_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  /* Ctrl+C on an upload row copies its link; anywhere else it copies text. */
+  if (kf_upload_page_get_focused_item (self->upload_page) != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self->upload_page), "upload.copy-focused-link", NULL);
+  else if (focus != NULL)
+    gtk_widget_activate_action (focus, "clipboard.copy", NULL);
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KfWindow *self = KF_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL &&
+      gtk_widget_get_visible (GTK_WIDGET (self->view_stack)))
+    adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+static void
+go_up_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  KfWindow *self = KF_WINDOW (widget);
+
+  /* A window shortcut: the row clicked to open a folder is gone with the
+   * old listing, and the focus with it, so a page shortcut would not fire. */
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "files") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->files_page), "files.up", NULL);
+}
+
 void
 kf_window_class_install_actions (KfWindowClass *klass)
 {
@@ -180,6 +247,13 @@ kf_window_class_install_actions (KfWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.remote-upload", NULL, remote_upload_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-all", NULL, upload_page_action);
+  gtk_widget_class_install_action (widget_class, "win.retry-failed", NULL, upload_page_action);
+  gtk_widget_class_install_action (widget_class, "win.clear-finished", NULL, upload_page_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-all-links", NULL, upload_page_action);
+  gtk_widget_class_install_action (widget_class, "win.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.go-up", NULL, go_up_action);
 }
 
 void

@@ -236,6 +236,16 @@ kf_window_new (KfApplication *application)
 }
 
 void
+kf_window_show_toast (KfWindow *self,
+                      AdwToast *toast)
+{
+  g_return_if_fail (KF_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
 kf_window_add_toast (KfWindow   *self,
                      const char *title)
 {

@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KfWindow, kf_window, KF, WINDOW, AdwApplicationWindow)
 
 KfWindow *kf_window_new       (KfApplication  *application);
+/* Shows @toast (its title is markup: escape names in it). */
+void      kf_window_show_toast (KfWindow      *self,
+                                AdwToast      *toast);
 void      kf_window_add_toast (KfWindow       *self,
                                const char     *title);
 /* Files from "Open With", the command line or a drop on the window. */

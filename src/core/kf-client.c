@@ -180,11 +180,12 @@ kf_client_map_transport_error (const GError *error,
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED) ||
       g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_EOF))
     {
+      /* Not a guess at the size: a server going down cuts big bodies too.
+       * Only a 413 answer says the file is too large. */
       if (big_body)
-        return g_error_new_literal (KF_ERROR, KF_ERROR_TOO_LARGE,
-                                    _("The server closed the connection while the "
-                                      "file was being sent. The file may be larger "
-                                      "than the server accepts."));
+        return g_error_new_literal (KF_ERROR, KF_ERROR_NETWORK,
+                                    _("The connection to the server was lost while "
+                                      "the file was being sent."));
       return g_error_new_literal (KF_ERROR, KF_ERROR_NETWORK,
                                   _("The connection to the server was closed "
                                     "unexpectedly."));

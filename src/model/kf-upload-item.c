@@ -420,6 +420,19 @@ kf_upload_item_set_failed (KfUploadItem *self,
 }
 
 void
+kf_upload_item_set_retrying (KfUploadItem *self,
+                             const char   *message)
+{
+  g_return_if_fail (KF_IS_UPLOAD_ITEM (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  reset_progress (self);
+  set_string (self, &self->error_message, message, PROP_ERROR_MESSAGE);
+  set_state (self, KF_UPLOAD_STATE_WAITING);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
 kf_upload_item_set_cancelled (KfUploadItem *self)
 {
   g_return_if_fail (KF_IS_UPLOAD_ITEM (self));

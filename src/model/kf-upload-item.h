@@ -67,6 +67,9 @@ void           kf_upload_item_set_done          (KfUploadItem  *self,
 void           kf_upload_item_set_failed        (KfUploadItem  *self,
                                                  const char    *message);
 void           kf_upload_item_set_cancelled     (KfUploadItem  *self);
+/* Waiting again after a transient failure; @message says what happened. */
+void           kf_upload_item_set_retrying      (KfUploadItem  *self,
+                                                 const char    *message);
 void           kf_upload_item_set_not_finished  (KfUploadItem  *self);
 /* Why the upload ended failed or cancelled, as core reported it (its code is
  * what a program acts on; "error-message" is what a person reads). Set by

@@ -8,6 +8,10 @@
 
 /* Rows are refreshed at most this often while uploading. */
 #define PROGRESS_INTERVAL_MS 250
+/* Automatic retries after a transient failure, 5 s, 10 s, then 20 s apart. */
+#define DEFAULT_MAX_RETRIES 3
+#define DEFAULT_RETRY_DELAY_MS 5000
+#define MAX_RETRY_DELAY_MS (5 * 60 * 1000)
 
 typedef struct {
   KfUploadQueue *queue;
@@ -28,6 +32,11 @@ struct _KfUploadQueue {
   GHashTable   *jobs;        /* KfUploadItem* -> Job* (borrowed) */
   GHashTable   *remotes;     /* KfUploadItem* (owned) -> KfRemoteUpload* (owned) */
   GHashTable   *folders;     /* KfUploadItem* (owned) -> folder ID, when not the default */
+  GHashTable   *retrying;    /* KfUploadItem* (owned) -> source ID of its retry timer */
+  GHashTable   *retries;     /* KfUploadItem* (owned) -> automatic retries made so far */
+  GPtrArray    *batch_items; /* KfUploadItem* (owned) since the queue was last idle */
+  guint         max_retries;
+  guint         retry_delay_ms;
   KfHistory    *history;
   KfClient     *client;
   guint         max_parallel;
@@ -193,8 +202,9 @@ maybe_finish_batch (KfUploadQueue *self)
   guint done, failed;
 
   if (g_hash_table_size (self->jobs) > 0 || g_hash_table_size (self->remotes) > 0 ||
-      self->waiting.length > 0)
+      g_hash_table_size (self->retrying) > 0 || self->waiting.length > 0)
     return;
+  g_ptr_array_set_size (self->batch_items, 0);
   if (self->batch_done == 0 && self->batch_failed == 0)
     return;
 
@@ -207,6 +217,103 @@ maybe_finish_batch (KfUploadQueue *self)
   self->batch_failed = 0;
 
   g_signal_emit (self, signals[BATCH_FINISHED], 0, done, failed, links);
+}
+
+/* What happened, in words: the kind of failure first, then the details. */
+static char *
+describe_failure (const GError *error)
+{
+  if (error == NULL)
+    return g_strdup (_("The server gave no answer for this file."));
+
+  if (error->domain == KF_ERROR)
+    switch ((KfError) error->code)
+      {
+      case KF_ERROR_NETWORK:
+        /* TRANSLATORS: the second sentence gives the details */
+        return g_strdup_printf (_("Connection lost. %s"), error->message);
+      case KF_ERROR_TIMED_OUT:
+        return g_strdup_printf (_("Timed out. %s"), error->message);
+      case KF_ERROR_SERVER:
+        return g_strdup_printf (_("Server error. %s"), error->message);
+      case KF_ERROR_RATE_LIMITED:
+        return g_strdup_printf (_("Server busy. %s"), error->message);
+      case KF_ERROR_REFUSED:
+        return g_strdup_printf (_("The server refused this file: %s"), error->message);
+      default:
+        break;
+      }
+  return g_strdup (error->message);
+}
+
+typedef struct {
+  KfUploadQueue *queue;   /* borrowed: timers are removed in dispose */
+  KfUploadItem  *item;    /* borrowed from the retrying table */
+} RetryWait;
+
+static gboolean
+retry_wait_cb (gpointer user_data)
+{
+  RetryWait *wait = user_data;
+  KfUploadQueue *self = wait->queue;
+  g_autoptr(KfUploadItem) item = g_object_ref (wait->item);
+
+  g_hash_table_steal (self->retrying, item);
+  g_object_unref (item);   /* the table's reference */
+  g_queue_push_tail (&self->waiting, g_object_ref (item));
+  pump (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+drop_retrying (KfUploadQueue *self,
+               KfUploadItem  *item)
+{
+  gpointer id;
+
+  if (!g_hash_table_lookup_extended (self->retrying, item, NULL, &id))
+    return FALSE;
+  g_source_remove (GPOINTER_TO_UINT (id));
+  g_hash_table_remove (self->retrying, item);
+  return TRUE;
+}
+
+static void
+fail_or_retry (KfUploadQueue *self,
+               KfUploadItem  *item,
+               const GError  *error)
+{
+  g_autofree char *words = describe_failure (error);
+  guint tries = GPOINTER_TO_UINT (g_hash_table_lookup (self->retries, item));
+
+  if (kf_error_is_transient (error) && tries < self->max_retries)
+    {
+      guint64 delay = (guint64) self->retry_delay_ms << MIN (tries, 16);
+      g_autofree char *message = NULL;
+      RetryWait *wait;
+      guint id;
+
+      delay = MIN (delay, MAX_RETRY_DELAY_MS);
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%s Trying again in %u second…",
+                                              "%s Trying again in %u seconds…",
+                                              (guint) ((delay + 999) / 1000)),
+                                 words, (guint) ((delay + 999) / 1000));
+      g_hash_table_replace (self->retries, g_object_ref (item), GUINT_TO_POINTER (tries + 1));
+      kf_upload_item_set_retrying (item, message);
+
+      wait = g_new0 (RetryWait, 1);
+      wait->queue = self;
+      wait->item = item;
+      id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) delay, retry_wait_cb, wait, g_free);
+      g_hash_table_replace (self->retrying, g_object_ref (item), GUINT_TO_POINTER (id));
+      return;
+    }
+
+  g_hash_table_remove (self->retries, item);
+  kf_upload_item_set_error (item, error);
+  kf_upload_item_set_failed (item, words);
+  self->batch_failed++;
 }
 
 static void
@@ -237,15 +344,7 @@ upload_cb (GObject      *object,
 
       if (r->error != NULL)
         {
-          g_autofree char *message = NULL;
-
-          if (g_error_matches (r->error, KF_ERROR, KF_ERROR_REFUSED))
-            message = g_strdup_printf (_("The server refused this file: %s"), r->error->message);
-          else
-            message = g_strdup (r->error->message);
-          kf_upload_item_set_error (item, r->error);
-          kf_upload_item_set_failed (item, message);
-          self->batch_failed++;
+          fail_or_retry (self, item, r->error);
         }
       else
         {
@@ -254,6 +353,7 @@ upload_cb (GObject      *object,
           if (r->size >= 0 && kf_upload_item_get_size (item) < 0)
             kf_upload_item_set_size (item, r->size);
           kf_upload_item_set_done (item, r->file_code, r->url, now);
+          g_hash_table_remove (self->retries, item);
           record (self, item, KF_HISTORY_STATE_DONE);
           self->batch_done++;
           g_ptr_array_add (self->batch_links, g_strdup (r->url));
@@ -277,9 +377,7 @@ upload_cb (GObject      *object,
       if (error == NULL)
         error = g_error_new_literal (KF_ERROR, KF_ERROR_PROTOCOL,
                                      _("The server gave no answer for this file."));
-      kf_upload_item_set_error (item, error);
-      kf_upload_item_set_failed (item, error->message);
-      self->batch_failed++;
+      fail_or_retry (self, item, error);
     }
 
   update_tick (self);
@@ -352,6 +450,16 @@ kf_upload_queue_dispose (GObject *object)
         }
       g_hash_table_remove_all (self->remotes);
     }
+  if (self->retrying != NULL)
+    {
+      GHashTableIter iter;
+      gpointer id;
+
+      g_hash_table_iter_init (&iter, self->retrying);
+      while (g_hash_table_iter_next (&iter, NULL, &id))
+        g_source_remove (GPOINTER_TO_UINT (id));
+      g_hash_table_remove_all (self->retrying);
+    }
   g_queue_clear_full (&self->waiting, g_object_unref);
   g_clear_object (&self->client);
   g_clear_object (&self->history);
@@ -370,6 +478,9 @@ kf_upload_queue_finalize (GObject *object)
   g_clear_pointer (&self->jobs, g_hash_table_unref);
   g_clear_pointer (&self->remotes, g_hash_table_unref);
   g_clear_pointer (&self->folders, g_hash_table_unref);
+  g_clear_pointer (&self->retrying, g_hash_table_unref);
+  g_clear_pointer (&self->retries, g_hash_table_unref);
+  g_clear_pointer (&self->batch_items, g_ptr_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_pointer (&self->batch_links, g_ptr_array_unref);
@@ -478,6 +589,11 @@ kf_upload_queue_init (KfUploadQueue *self)
   self->jobs = g_hash_table_new (NULL, NULL);
   self->remotes = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
   self->folders = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
+  self->retrying = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->retries = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->batch_items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->max_retries = DEFAULT_MAX_RETRIES;
+  self->retry_delay_ms = DEFAULT_RETRY_DELAY_MS;
   self->max_parallel = 2;
   self->upload_type = KF_UPLOAD_TYPE_AUTO;
   self->report_progress = TRUE;
@@ -631,6 +747,7 @@ kf_upload_queue_add_files_to_folder (KfUploadQueue      *self,
       if (folder_id != NULL)
         g_hash_table_insert (self->folders, g_object_ref (item), g_strdup (folder_id));
       g_ptr_array_add (items, item);
+      g_ptr_array_add (self->batch_items, g_object_ref (item));
       g_queue_push_tail (&self->waiting, g_object_ref (item));
       record (self, item, KF_HISTORY_STATE_NOT_FINISHED);
     }
@@ -741,6 +858,8 @@ start_remote (KfUploadQueue *self,
   remote = kf_remote_upload_new (self->client, kf_upload_item_get_name (item),
                                  folder_id ? folder_id : self->folder_id);
   g_hash_table_insert (self->remotes, g_object_ref (item), remote);
+  if (!g_ptr_array_find (self->batch_items, item, NULL))
+    g_ptr_array_add (self->batch_items, g_object_ref (item));
   kf_upload_item_set_uploading (item);
   g_signal_connect (remote, "notify::progress", G_CALLBACK (remote_progress_cb), self);
   g_signal_connect (remote, "finished", G_CALLBACK (remote_finished_cb), self);
@@ -858,11 +977,12 @@ kf_upload_queue_cancel (KfUploadQueue *self,
       return;
     }
 
-  if (drop_waiting (self, item))
+  if (drop_waiting (self, item) || drop_retrying (self, item))
     {
       g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                                      _("The upload was cancelled."));
 
+      g_hash_table_remove (self->retries, item);
       kf_upload_item_set_error (item, error);
       kf_upload_item_set_cancelled (item);
       forget (self, item);
@@ -879,8 +999,11 @@ kf_upload_queue_retry (KfUploadQueue *self,
   g_return_if_fail (KF_IS_UPLOAD_ITEM (item));
 
   if (!kf_upload_item_can_retry (item) || g_hash_table_contains (self->jobs, item) ||
-      g_hash_table_contains (self->remotes, item))
+      g_hash_table_contains (self->remotes, item) || g_hash_table_contains (self->retrying, item))
     return;
+
+  /* Asked by the user: the automatic retries start over. */
+  g_hash_table_remove (self->retries, item);
 
   if (kf_upload_item_get_remote (item))
     {
@@ -889,6 +1012,8 @@ kf_upload_queue_retry (KfUploadQueue *self,
     }
 
   kf_upload_item_set_waiting (item);
+  if (!g_ptr_array_find (self->batch_items, item, NULL))
+    g_ptr_array_add (self->batch_items, g_object_ref (item));
   g_queue_push_tail (&self->waiting, g_object_ref (item));
   record (self, item, KF_HISTORY_STATE_NOT_FINISHED);
   notify_pending (self);
@@ -916,8 +1041,11 @@ kf_upload_queue_remove (KfUploadQueue *self,
     }
   drop_remote (self, item);
   drop_waiting (self, item);
+  drop_retrying (self, item);
   forget (self, item);
   g_hash_table_remove (self->folders, item);
+  g_hash_table_remove (self->retries, item);
+  g_ptr_array_remove (self->batch_items, item);
 
   g_hash_table_remove (self->by_id, kf_upload_item_get_id (item));
   if (g_list_store_find (self->store, item, &position))
@@ -940,6 +1068,19 @@ kf_upload_queue_stop_all (KfUploadQueue *self)
       g_autoptr(KfUploadItem) item = g_queue_pop_head (&self->waiting);
 
       kf_upload_item_set_not_finished (item);
+    }
+
+  while (g_hash_table_size (self->retrying) > 0)
+    {
+      GHashTableIter retry_iter;
+      KfUploadItem *item;
+
+      g_hash_table_iter_init (&retry_iter, self->retrying);
+      g_hash_table_iter_next (&retry_iter, (gpointer *) &item, NULL);
+      g_object_ref (item);
+      drop_retrying (self, item);
+      kf_upload_item_set_not_finished (item);
+      g_object_unref (item);
     }
 
   g_hash_table_iter_init (&iter, self->jobs);
@@ -972,7 +1113,8 @@ kf_upload_queue_get_n_pending (KfUploadQueue *self)
 {
   g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), 0);
 
-  return self->waiting.length + g_hash_table_size (self->jobs) + g_hash_table_size (self->remotes);
+  return self->waiting.length + g_hash_table_size (self->jobs) + g_hash_table_size (self->remotes) +
+         g_hash_table_size (self->retrying);
 }
 
 guint
@@ -981,4 +1123,213 @@ kf_upload_queue_get_n_uploading (KfUploadQueue *self)
   g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), 0);
 
   return g_hash_table_size (self->jobs) + g_hash_table_size (self->remotes);
+}
+
+void
+kf_upload_queue_restore (KfUploadQueue *self,
+                         KfUploadItem  *item,
+                         guint          position)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  guint n;
+
+  g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
+  g_return_if_fail (KF_IS_UPLOAD_ITEM (item));
+
+  if (kf_upload_item_is_active (item) || g_hash_table_contains (self->by_id, kf_upload_item_get_id (item)))
+    return;
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (items, g_object_ref (item));
+  insert_items (self, MIN (position, n), items);
+
+  switch (kf_upload_item_get_state (item))
+    {
+    case KF_UPLOAD_STATE_DONE:
+      record (self, item, KF_HISTORY_STATE_DONE);
+      break;
+    case KF_UPLOAD_STATE_FAILED:
+    case KF_UPLOAD_STATE_NOT_FINISHED:
+      if (!kf_upload_item_get_remote (item))
+        record (self, item, KF_HISTORY_STATE_NOT_FINISHED);
+      break;
+    case KF_UPLOAD_STATE_CANCELLED:
+    case KF_UPLOAD_STATE_WAITING:
+    case KF_UPLOAD_STATE_UPLOADING:
+    default:
+      break;
+    }
+}
+
+/* The items of the list, for acting on them while the list changes. */
+static GPtrArray *
+snapshot (KfUploadQueue *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  GPtrArray *items = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (self->store), i));
+  return items;
+}
+
+guint
+kf_upload_queue_cancel_all (KfUploadQueue *self)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), 0);
+
+  items = snapshot (self);
+  for (guint i = 0; i < items->len; i++)
+    {
+      KfUploadItem *item = g_ptr_array_index (items, i);
+
+      if (kf_upload_item_is_active (item))
+        {
+          kf_upload_queue_cancel (self, item);
+          n++;
+        }
+    }
+  return n;
+}
+
+guint
+kf_upload_queue_retry_failed (KfUploadQueue *self)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), 0);
+
+  /* Oldest first, so they upload in the order they were added. */
+  items = snapshot (self);
+  for (guint i = items->len; i > 0; i--)
+    {
+      KfUploadItem *item = g_ptr_array_index (items, i - 1);
+
+      if (kf_upload_item_get_state (item) == KF_UPLOAD_STATE_FAILED && kf_upload_item_can_retry (item))
+        {
+          kf_upload_queue_retry (self, item);
+          n++;
+        }
+    }
+  return n;
+}
+
+guint
+kf_upload_queue_clear_finished (KfUploadQueue *self,
+                                GPtrArray     *removed,
+                                GArray        *positions)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), 0);
+
+  items = snapshot (self);
+  for (guint i = 0; i < items->len; i++)
+    if (kf_upload_item_get_state (g_ptr_array_index (items, i)) == KF_UPLOAD_STATE_DONE)
+      g_array_append_val (found, i);
+
+  if (removed != NULL)
+    for (guint i = 0; i < found->len; i++)
+      g_ptr_array_add (removed, g_object_ref (g_ptr_array_index (items, g_array_index (found, guint, i))));
+  if (positions != NULL)
+    g_array_append_vals (positions, found->data, found->len);
+
+  /* From the bottom up, so each position is still the one recorded. */
+  for (guint i = found->len; i > 0; i--)
+    {
+      KfUploadItem *item = g_ptr_array_index (items, g_array_index (found, guint, i - 1));
+
+      forget (self, item);
+      g_hash_table_remove (self->by_id, kf_upload_item_get_id (item));
+      g_hash_table_remove (self->folders, item);
+      g_ptr_array_remove (self->batch_items, item);
+      g_list_store_remove (self->store, g_array_index (found, guint, i - 1));
+    }
+  return found->len;
+}
+
+GStrv
+kf_upload_queue_dup_links (KfUploadQueue *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint n;
+
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KfUploadItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+
+      if (kf_upload_item_get_state (item) == KF_UPLOAD_STATE_DONE && kf_upload_item_get_link (item) != NULL)
+        g_strv_builder_add (builder, kf_upload_item_get_link (item));
+    }
+  return g_strv_builder_end (builder);
+}
+
+void
+kf_upload_queue_set_retry_policy (KfUploadQueue *self,
+                                  guint          max_retries,
+                                  guint          base_delay_ms)
+{
+  g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
+
+  self->max_retries = max_retries;
+  self->retry_delay_ms = base_delay_ms;
+}
+
+void
+kf_upload_queue_get_progress (KfUploadQueue *self,
+                              guint         *files_done,
+                              guint         *files_total,
+                              gint64        *bytes_done,
+                              gint64        *bytes_total,
+                              gint64        *seconds_left)
+{
+  guint n_done = 0, n_total = 0;
+  gint64 done = 0, total = 0;
+  double speed = 0;
+
+  g_return_if_fail (KF_IS_UPLOAD_QUEUE (self));
+
+  for (guint i = 0; i < self->batch_items->len; i++)
+    {
+      KfUploadItem *item = g_ptr_array_index (self->batch_items, i);
+      KfUploadState state = kf_upload_item_get_state (item);
+      gint64 size = kf_upload_item_get_size (item);
+
+      /* A cancelled upload is no longer part of what is being done. */
+      if (state == KF_UPLOAD_STATE_CANCELLED || state == KF_UPLOAD_STATE_NOT_FINISHED)
+        continue;
+      n_total++;
+      if (!kf_upload_item_is_active (item))
+        n_done++;
+      if (size < 0)
+        continue;
+      total += size;
+      if (!kf_upload_item_is_active (item))
+        done += size;
+      else if (state == KF_UPLOAD_STATE_UPLOADING)
+        {
+          done += MIN (kf_upload_item_get_bytes_sent (item), size);
+          speed += kf_upload_item_get_speed (item);
+        }
+    }
+
+  if (files_done != NULL)
+    *files_done = n_done;
+  if (files_total != NULL)
+    *files_total = n_total;
+  if (bytes_done != NULL)
+    *bytes_done = done;
+  if (bytes_total != NULL)
+    *bytes_total = total;
+  if (seconds_left != NULL)
+    *seconds_left = speed > 0 ? (gint64) ((total - done) / speed + 0.5) : -1;
 }

@@ -75,6 +75,40 @@ void           kf_upload_queue_retry            (KfUploadQueue *self,
 /* Removes the item from the list and the history, cancelling it first. */
 void           kf_upload_queue_remove           (KfUploadQueue *self,
                                                  KfUploadItem  *item);
+/* Puts a removed item back at @position (clamped), as it was: for Undo.
+ * Only items that are not running can be restored. */
+void           kf_upload_queue_restore          (KfUploadQueue *self,
+                                                 KfUploadItem  *item,
+                                                 guint          position);
+
+/* Bulk actions. Each returns how many items it acted on. */
+guint          kf_upload_queue_cancel_all       (KfUploadQueue *self);
+guint          kf_upload_queue_retry_failed     (KfUploadQueue *self);
+/* Removes the uploads that are done from the list and the history; their
+ * items and former positions are appended to @removed (may be NULL) so
+ * they can be restored. */
+guint          kf_upload_queue_clear_finished   (KfUploadQueue *self,
+                                                 GPtrArray     *removed,
+                                                 GArray        *positions);
+/* The links of the uploads that are done, newest first. */
+GStrv          kf_upload_queue_dup_links        (KfUploadQueue *self);
+
+/* A transient failure (connection lost, server error, timeout) is tried
+ * again by itself up to @max_retries times, after @base_delay_ms, then
+ * twice that, and so on; only then is the item failed. */
+void           kf_upload_queue_set_retry_policy (KfUploadQueue *self,
+                                                 guint          max_retries,
+                                                 guint          base_delay_ms);
+
+/* The uploads since the queue was last idle: files done and in total,
+ * bytes sent and in total (of known sizes) and seconds left (-1: unknown). */
+void           kf_upload_queue_get_progress     (KfUploadQueue *self,
+                                                 guint         *files_done,
+                                                 guint         *files_total,
+                                                 gint64        *bytes_done,
+                                                 gint64        *bytes_total,
+                                                 gint64        *seconds_left);
+
 /* Stops every upload, keeping them as not finished (signing out, quitting). */
 void           kf_upload_queue_stop_all         (KfUploadQueue *self);
 
