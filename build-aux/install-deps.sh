@@ -16,7 +16,7 @@ packages="
   libgtk-4-dev libadwaita-1-dev
   desktop-file-utils appstream flatpak-builder bubblewrap
   adwaita-icon-theme fonts-cantarell
-  xvfb xauth dbus dbus-x11 gnome-keyring at-spi2-core
+  xvfb xauth xdotool dbus dbus-x11 gnome-keyring at-spi2-core
   locales git xz-utils libxml2-utils
   curl time python3
 "
