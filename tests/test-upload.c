@@ -286,16 +286,17 @@ test_several_files (Fixture       *fixture,
 {
   const char *names[] = { "a.bin", "b.txt", "c.dat" };
   const gsize sizes[] = { 1, 2 * 1024 * 1024 + 3, 70000 };
-  g_autofree char *paths[3] = { NULL };
+  /* (g_autofree on an array would free only its first element.) */
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   g_auto(Upload) upload = { 0 };
 
   for (guint i = 0; i < 3; i++)
-    paths[i] = kf_test_make_file (fixture->dir, names[i], sizes[i]);
+    g_ptr_array_add (paths, kf_test_make_file (fixture->dir, names[i], sizes[i]));
 
-  run_upload (fixture->client, (const char **) paths, 3, KF_UPLOAD_TYPE_AUTO, NULL, NULL, &upload);
+  run_upload (fixture->client, (const char **) paths->pdata, 3, KF_UPLOAD_TYPE_AUTO, NULL, NULL, &upload);
   g_assert_cmpuint (upload.results->len, ==, 3);
   for (guint i = 0; i < 3; i++)
-    assert_success (fixture, result_at (&upload, i), paths[i], names[i]);
+    assert_success (fixture, result_at (&upload, i), g_ptr_array_index (paths, i), names[i]);
   assert_progress (&upload, sizes[0] + sizes[1] + sizes[2]);
   g_assert_cmpuint (n_stored (fixture), ==, 3);
   /* One request carried all three. */
