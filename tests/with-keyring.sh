@@ -40,8 +40,10 @@ unset KF_WITH_KEYRING_INNER
 # it instead of leaving it to whoever adopts orphans.
 keyring_env="$XDG_RUNTIME_DIR/keyring.env"
 # The daemon gets none of the test's debugging variables: with the test
-# suite's MALLOC_PERTURB_ it crashes when an item is replaced.
+# suite's MALLOC_PERTURB_ it crashes when an item is replaced, and the
+# sanitizer options (and suppression files) are for our programs only.
 echo "" | env -u MALLOC_PERTURB_ -u G_DEBUG -u G_MESSAGES_DEBUG -u G_SLICE \
+  -u ASAN_OPTIONS -u LSAN_OPTIONS -u UBSAN_OPTIONS \
   gnome-keyring-daemon --foreground --unlock --components=secrets \
   >"$keyring_env" 2>"$XDG_RUNTIME_DIR/keyring.log" &
 keyring_pid=$!
