@@ -229,6 +229,7 @@ kf_screenshot_widget (GtkWidget   *widget,
   g_autoptr(GdkTexture) texture = NULL;
   GtkSnapshot *snapshot;
   GskRenderer *renderer;
+  gint64 end;
   int width, height;
 
   width = gtk_widget_get_width (widget);
@@ -240,14 +241,17 @@ kf_screenshot_widget (GtkWidget   *widget,
     }
 
   paintable = gtk_widget_paintable_new (widget);
-  /* Between frames the widget may have nothing to give: wait for one. */
-  for (guint attempt = 0; attempt < 100 && node == NULL; attempt++)
+  /* Between frames the widget may have nothing to give: wait for one, as
+   * long as a loaded machine or a sanitizer build needs. */
+  end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  for (;;)
     {
-      if (attempt > 0)
-        kf_app_test_run_for (10);
       snapshot = gtk_snapshot_new ();
       gdk_paintable_snapshot (paintable, snapshot, width, height);
       node = gtk_snapshot_free_to_node (snapshot);
+      if (node != NULL || g_get_monotonic_time () > end)
+        break;
+      kf_app_test_run_for (10);
     }
   if (node == NULL)
     {

@@ -269,13 +269,31 @@ kf_pages_test_upload_files (KfClient           *client,
   return g_strv_builder_end (codes);
 }
 
+/* What @window shows now, or NULL before its first frame (a window can be
+ * mapped before it has a size). */
+static GskRenderNode *
+snapshot_window (GtkWidget    *window,
+                 GdkPaintable *paintable,
+                 int          *width,
+                 int          *height)
+{
+  GtkSnapshot *snapshot;
+
+  *width = gtk_widget_get_width (window);
+  *height = gtk_widget_get_height (window);
+  if (*width <= 0 || *height <= 0)
+    return NULL;
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), *width, *height);
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
 void
 kf_pages_test_save_png (GtkWidget  *widget,
                         const char *path)
 {
   GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (widget));
   g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer;
@@ -284,13 +302,10 @@ kf_pages_test_save_png (GtkWidget  *widget,
   /* Let layout and drawing settle (spinners, stack pages, row widgets). */
   kf_pages_test_run_for (300);
 
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
   paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
+  /* A window has nothing to give until its first frame was drawn, which
+   * takes longer on a loaded machine or under a sanitizer. */
+  kf_pages_test_wait_until ((node = snapshot_window (window, paintable, &width, &height)) != NULL, 30);
 
   renderer = gtk_native_get_renderer (GTK_NATIVE (window));
   texture = gsk_renderer_render_texture (renderer, node,

@@ -40,8 +40,12 @@ fixture_tear_down (Fixture       *fixture,
 static gboolean
 loaded (Fixture *fixture)
 {
-  return !kf_dashboard_page_get_loading (fixture->page) &&
-         kf_dashboard_page_dup_stats_csv (fixture->page) != NULL;
+  g_autofree char *csv = NULL;
+
+  if (kf_dashboard_page_get_loading (fixture->page))
+    return FALSE;
+  csv = kf_dashboard_page_dup_stats_csv (fixture->page);
+  return csv != NULL;
 }
 
 static KfStatsChart *
@@ -101,7 +105,8 @@ test_dashboard_account (Fixture       *fixture,
                         gconstpointer  data)
 {
   GtkWidget *page = GTK_WIDGET (fixture->page);
-  g_autoptr(GDateTime) expire = g_date_time_add_days (g_date_time_new_now_utc (), 30);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) expire = g_date_time_add_days (now, 30);
   g_autoptr(GDateTime) expire_local = g_date_time_to_local (expire);
   g_autofree char *date = g_date_time_format (expire_local, "%-d %b %Y");
   g_autofree char *premium = g_strdup_printf ("Premium until %s, 30 days left", date);

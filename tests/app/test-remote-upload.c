@@ -207,8 +207,7 @@ test_remote_upload_dialog (void)
                                     "https://example.com/a.pdf\nhttp://127.0.0.1:8080/b.bin");
   g_signal_emit_by_name (kf_pages_test_find_button (dialog, "_Upload"), "clicked");
   g_assert_cmpstrv (urls, expected);
-  kf_pages_test_run_for (50);
-  g_assert_null (dialog);
+  kf_pages_test_wait_until (dialog == NULL, 20);
 
   gtk_window_destroy (parent);
 }

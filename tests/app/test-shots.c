@@ -57,6 +57,17 @@ find_first_chart (GtkWidget *root)
   return NULL;
 }
 
+static gboolean
+dashboard_loaded (GtkWidget *page)
+{
+  g_autofree char *csv = NULL;
+
+  if (kf_dashboard_page_get_loading (KF_DASHBOARD_PAGE (page)))
+    return FALSE;
+  csv = kf_dashboard_page_dup_stats_csv (KF_DASHBOARD_PAGE (page));
+  return csv != NULL;
+}
+
 static void
 test_shots_dashboard (gconstpointer data)
 {
@@ -66,8 +77,7 @@ test_shots_dashboard (gconstpointer data)
 
   set_dark (dark);
   window = kf_pages_test_show (page, 1000, 860);
-  kf_pages_test_wait_until (!kf_dashboard_page_get_loading (KF_DASHBOARD_PAGE (page)) &&
-                            kf_dashboard_page_dup_stats_csv (KF_DASHBOARD_PAGE (page)) != NULL, 20);
+  kf_pages_test_wait_until (dashboard_loaded (page), 20);
   save (page, "dashboard", dark);
 
   /* 90 days, the pointer over a day of the traffic chart. */
