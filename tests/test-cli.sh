@@ -508,10 +508,22 @@ check "voucher answered n: no balance spent, ledger unchanged" \
 cp "$ledger" "$work/ledger.saved"
 printf '{"vouchers": [' >"$ledger"
 kf voucher --yes 30p
-check "ledger cannot be written: code still printed, one loud line, non-zero" \
-  sh -c "[ $rc -ne 0 ] && [ \$(wc -l <'$work/out') -eq 1 ] && [ -s '$work/out' ] && [ \$(wc -l <'$work/err') -eq 1 ] && grep -q 'NOT saved' '$work/err' && grep -qF \"\$(cat '$work/out')\" '$work/err'"
+check "damaged ledger: nothing bought, one line naming the file, non-zero" \
+  sh -c "[ $rc -ne 0 ] && [ ! -s '$work/out' ] && [ \$(wc -l <'$work/err') -eq 1 ] && grep -q '^kenfiles: Nothing was bought' '$work/err' && grep -qF '$ledger' '$work/err'"
 check "a damaged ledger is left as it was" sh -c "[ \"\$(cat '$ledger')\" = '{\"vouchers\": [' ]"
+kf --json account
+check "damaged ledger: no balance spent" \
+  python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["balance"] == float(sys.argv[2])' \
+  "$work/out" "$balance_after"
+kf vouchers
+check "vouchers on a damaged ledger: one line naming the file" \
+  sh -c "[ $rc -ne 0 ] && [ \$(wc -l <'$work/err') -eq 1 ] && grep -qF '$ledger' '$work/err'"
 cp "$work/ledger.saved" "$ledger"
+
+kf vouchers
+check "vouchers lists the ledger" sh -c "[ $rc -eq 0 ] && grep -qF '$voucher' '$work/out'"
+kf --json vouchers
+check "vouchers --json" json 'assert d["vouchers"][0]["code"] and d["vouchers"][0]["state"] == "bought" and d["ledger"].endswith("vouchers.json")'
 
 kf voucher --yes 7x
 check "unknown plan refused" failed_one_line

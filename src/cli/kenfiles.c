@@ -51,6 +51,7 @@ static const KfCliCommand commands[] = {
   { "remote-status", kf_cli_remote_status },
   { "link", kf_cli_link },
   { "voucher", kf_cli_voucher },
+  { "vouchers", kf_cli_vouchers },
   { "files", kf_cli_files },
   { "key", kf_cli_key },
 };
@@ -618,6 +619,7 @@ commands_description (void)
                       "  remote-status CODE                       ", _("State of a remote upload"), "\n",
                       "  link CODE                                ", _("Direct link of one of your files"), "\n",
                       "  voucher PLAN [--yes]                     ", _("Create a reseller voucher (spends balance)"), "\n",
+                      "  vouchers [--resolve ID]                  ", _("List the vouchers bought here, uncertain purchases included"), "\n",
                       "  files [--folder ID]                      ", _("List folders and files"), "\n",
                       "  key set | key status | key forget        ", _("Manage the API key in the keyring"), "\n",
                       "\n",

@@ -122,6 +122,7 @@ gboolean kf_cli_remote_upload  (KfCli *cli, char **argv);
 gboolean kf_cli_remote_status  (KfCli *cli, char **argv);
 gboolean kf_cli_link           (KfCli *cli, char **argv);
 gboolean kf_cli_voucher        (KfCli *cli, char **argv);
+gboolean kf_cli_vouchers       (KfCli *cli, char **argv);
 gboolean kf_cli_files          (KfCli *cli, char **argv);
 gboolean kf_cli_key            (KfCli *cli, char **argv);
 

@@ -331,6 +331,33 @@ parse (const char  *data,
   return g_steal_pointer (&entries);
 }
 
+/* Keeps a file we cannot use for the user, under a name that is free, so
+ * that neither our next save nor an earlier damaged copy is overwritten. */
+static void
+move_aside (const char *path)
+{
+  g_autofree char *aside = g_strconcat (path, ".corrupt", NULL);
+
+  if (g_file_test (aside, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+
+      for (guint i = 1; g_file_test (aside, G_FILE_TEST_EXISTS); i++)
+        {
+          g_free (aside);
+          aside = i == 1 ? g_strdup_printf ("%s.corrupt-%s", path, stamp)
+                         : g_strdup_printf ("%s.corrupt-%s-%u", path, stamp, i);
+        }
+    }
+
+  if (g_rename (path, aside) != 0)
+    g_debug ("Cannot move the damaged history aside: %s", g_strerror (errno));
+}
+
+/* A temp file this old cannot belong to a save still running. */
+#define STALE_TEMP_SECONDS (60 * 60)
+
 static GPtrArray *
 load_file (const char  *path,
            GError     **error)
@@ -340,25 +367,23 @@ load_file (const char  *path,
   GPtrArray *entries;
   gsize length = 0;
 
-  if (!g_file_get_contents (path, &data, &length, &local_error))
+  kf_store_remove_stale_temp_files (path, STALE_TEMP_SECONDS);
+
+  if (!kf_store_read_file (path, KF_STORE_MAX_FILE_SIZE, &data, &length, &local_error))
     {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+      if (g_error_matches (local_error, KF_STORE_ERROR, KF_STORE_ERROR_NOT_FOUND))
         return g_ptr_array_new_with_free_func ((GDestroyNotify) kf_history_entry_free);
 
-      g_set_error (error, KF_STORE_ERROR, KF_STORE_ERROR_IO,
+      /* Too large or unreadable: kept aside, or the next save would replace it. */
+      move_aside (path);
+      g_set_error (error, KF_STORE_ERROR, local_error->code,
                    _("The upload history cannot be read: %s"), local_error->message);
       return NULL;
     }
 
   entries = parse (data, length, error);
   if (entries == NULL)
-    {
-      g_autofree char *aside = g_strconcat (path, ".corrupt", NULL);
-
-      /* Keep the damaged file for the user instead of overwriting it. */
-      if (g_rename (path, aside) != 0)
-        g_debug ("Cannot move the damaged history aside: %s", g_strerror (errno));
-    }
+    move_aside (path);
   return entries;
 }
 
