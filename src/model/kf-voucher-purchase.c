@@ -504,6 +504,12 @@ record_charge_thread (GTask        *task,
     g_task_return_boolean (task, data->recorded);
 }
 
+static double
+self_balance_before (GTask *task)
+{
+  return KF_VOUCHER_PURCHASE (g_task_get_source_object (task))->balance_before;
+}
+
 static void
 balance_after_cb (GObject      *object,
                   GAsyncResult *result,
@@ -522,6 +528,12 @@ balance_after_cb (GObject      *object,
     }
 
   data->balance_after = info->balance;
+  /* A balance that did not go down tells no price (earnings came in, or another top-up). */
+  if (data->balance_after >= self_balance_before (task))
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
   g_task_run_in_thread (task, record_charge_thread);
 }
 
