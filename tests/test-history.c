@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <time.h>
+#include <utime.h>
+
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 
@@ -296,6 +299,86 @@ test_deep_nesting (Fixture       *fixture,
   g_assert_cmpstr (kept, ==, text->str);
 }
 
+static void
+set_age (const char *path,
+         gint64      seconds)
+{
+  struct utimbuf times;
+
+  times.actime = times.modtime = time (NULL) - seconds;
+  g_assert_cmpint (utime (path, &times), ==, 0);
+}
+
+static void
+test_files_beside (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char *users[] = { "history.json.backup", "history.json.old123", "history.json.2024ab" };
+  g_autofree char *stale = g_build_filename (fixture->dir, ".kenfiles-tmp-history.json.Ab12Cd", NULL);
+  g_autofree char *fresh = g_build_filename (fixture->dir, ".kenfiles-tmp-history.json.Ef34Gh", NULL);
+  g_autofree char *aside = g_strconcat (fixture->path, ".corrupt", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfHistory) history = NULL;
+  g_autoptr(KfHistory) second = NULL;
+  g_autoptr(KfHistoryEntry) e = make_entry ("a", "a.txt", KF_HISTORY_STATE_DONE);
+  g_autofree char *kept = NULL;
+  guint n_corrupt = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, users[i], NULL);
+
+      g_assert_true (g_file_set_contents (path, users[i], -1, &error));
+      set_age (path, 24 * 3600);
+    }
+  g_assert_true (g_file_set_contents (stale, "{", -1, &error));
+  set_age (stale, 2 * 3600);
+  /* A save of a moment ago may still be running: not ours to remove. */
+  g_assert_true (g_file_set_contents (fresh, "{", -1, &error));
+
+  history = kf_history_new (fixture->path, &error);
+  g_assert_true (kf_history_load (history, &error));
+  kf_history_put (history, e);
+  g_assert_true (kf_history_flush (history, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, users[i], NULL);
+      g_autofree char *contents = NULL;
+
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      g_assert_cmpstr (contents, ==, users[i]);
+    }
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
+
+  /* Two damaged files in turn: the first kept aside is not overwritten by the second. */
+  g_assert_true (g_file_set_contents (aside, "first damaged", -1, &error));
+  g_assert_true (g_file_set_contents (fixture->path, "second damaged", -1, &error));
+  second = kf_history_new (fixture->path, &error);
+  g_assert_false (kf_history_load (second, &error));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (aside, &kept, NULL, NULL));
+  g_assert_cmpstr (kept, ==, "first damaged");
+  {
+    g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (dir)) != NULL)
+      if (g_str_has_prefix (name, "history.json.corrupt-"))
+        {
+          g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+          g_autofree char *contents = NULL;
+
+          g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+          g_assert_cmpstr (contents, ==, "second damaged");
+          n_corrupt++;
+        }
+  }
+  g_assert_cmpuint (n_corrupt, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -306,6 +389,7 @@ main (int   argc,
   g_test_add ("/history/replace-remove", Fixture, NULL, fixture_setup, test_replace_and_remove, fixture_teardown);
   g_test_add ("/history/background", Fixture, NULL, fixture_setup, test_saved_in_background, fixture_teardown);
   g_test_add ("/history/load-async", Fixture, NULL, fixture_setup, test_load_async, fixture_teardown);
+  g_test_add ("/history/files-beside", Fixture, NULL, fixture_setup, test_files_beside, fixture_teardown);
   g_test_add ("/history/corrupt", Fixture, NULL, fixture_setup, test_corrupt_file, fixture_teardown);
   g_test_add ("/history/deep-nesting", Fixture, NULL, fixture_setup, test_deep_nesting, fixture_teardown);
 

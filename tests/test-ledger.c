@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -545,6 +546,280 @@ test_crash_safety (Fixture       *fixture,
   g_assert_cmpuint (g_hash_table_size (confirmed), >=, n_iterations);
 }
 
+static void
+test_duplicate_key (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  /* json-glib 1.6 keeps the last "vouchers" list: the first would be lost on the next write. */
+  const char *cases[] = {
+    "{\"vouchers\":[{\"code\":\"FIRST\",\"plan\":\"30p\",\"created\":\"2024-01-01T00:00:00Z\"}],\"vouchers\":[]}",
+    "{\"vouchers\":[{\"code\":\"A\",\"code\":\"B\",\"plan\":\"30p\",\"created\":\"2024-01-01T00:00:00Z\"}]}",
+    "{\"vouchers\":[],\"vouch\\u0065rs\":[]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) entries = NULL;
+      g_autofree char *after = NULL;
+
+      g_assert_true (g_file_set_contents (fixture->path, cases[i], -1, &error));
+      entries = kf_ledger_load (fixture->path, &error);
+      g_assert_null (entries);
+      g_assert_error (error, KF_STORE_ERROR, KF_STORE_ERROR_CORRUPT);
+      g_assert_nonnull (strstr (error->message, "appears twice"));
+      g_assert_nonnull (strstr (error->message, fixture->path));
+      g_clear_error (&error);
+
+      g_assert_false (kf_ledger_append (fixture->path, "30p", "never", &error));
+      g_assert_error (error, KF_STORE_ERROR, KF_STORE_ERROR_CORRUPT);
+      g_assert_true (g_file_get_contents (fixture->path, &after, NULL, NULL));
+      g_assert_cmpstr (after, ==, cases[i]);
+    }
+
+  /* Equal keys in different objects are fine. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) entries = NULL;
+
+    g_assert_true (g_file_set_contents (fixture->path,
+                                        "{\"vouchers\":[{\"code\":\"A\",\"plan\":\"30p\",\"created\":\"2024-01-01T00:00:00Z\"},"
+                                        "{\"code\":\"B\",\"plan\":\"30p\",\"created\":\"2024-01-01T00:00:00Z\"}]}", -1, &error));
+    entries = kf_ledger_load (fixture->path, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (entries->len, ==, 2);
+  }
+}
+
+static void
+test_user_files_kept (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *names[] = { "vouchers.json.backup", "vouchers.json.old123", "vouchers.json.2024ab",
+                          ".kenfiles-tmp-vouchers.json.backup1", ".kenfiles-tmp-history.json.abc123" };
+  g_autofree char *ours = g_build_filename (fixture->dir, ".kenfiles-tmp-vouchers.json.Zz09aB", NULL);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, names[i], NULL);
+
+      g_assert_true (g_file_set_contents (path, names[i], -1, &error));
+    }
+  g_assert_true (g_file_set_contents (ours, "{", -1, &error));
+
+  g_assert_true (kf_ledger_append (fixture->path, "30p", "code1", &error));
+  g_assert_no_error (error);
+
+  /* Only our own temp file of this ledger went. */
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, names[i], NULL);
+      g_autofree char *contents = NULL;
+
+      g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+      g_assert_cmpstr (contents, ==, names[i]);
+    }
+  g_assert_false (g_file_test (ours, G_FILE_TEST_EXISTS));
+  g_assert_true (kf_store_is_temp_name (".kenfiles-tmp-vouchers.json.Zz09aB", "vouchers.json"));
+  g_assert_false (kf_store_is_temp_name ("vouchers.json.Zz09aB", "vouchers.json"));
+}
+
+static KfVoucherEntry *
+load_one (Fixture *fixture,
+          guint    index)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = kf_ledger_load (fixture->path, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (index, <, entries->len);
+  return g_ptr_array_steal_index (entries, index);
+}
+
+static void
+test_write_ahead (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfLedgerLock) lock = NULL;
+  g_autoptr(KfVoucherEntry) entry = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *failed_id = NULL;
+  gint64 last_change = -1;
+
+  lock = kf_ledger_lock (fixture->path, &error);
+  g_assert_no_error (error);
+  id = kf_ledger_add_pending (lock, "90p", "https://kenfiles.com", &last_change, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (id);
+  g_assert_cmpint (last_change, ==, 0);
+  assert_mode_0600 (fixture->path);
+
+  /* On disk at once; shown as being bought while the lock is held. */
+  entry = load_one (fixture, 0);
+  g_assert_cmpint (entry->state, ==, KF_VOUCHER_STATE_PENDING);
+  g_assert_cmpstr (entry->id, ==, id);
+  g_assert_cmpstr (entry->plan, ==, "90p");
+  g_assert_cmpstr (entry->server, ==, "https://kenfiles.com");
+  g_assert_null (entry->code);
+  g_assert_true (entry->in_progress);
+  g_assert_false (kf_voucher_entry_is_uncertain (entry));
+  g_clear_pointer (&entry, kf_voucher_entry_free);
+
+  /* A crash here: the lock goes with the process, the record stays, uncertain. */
+  g_clear_pointer (&lock, kf_ledger_unlock);
+  entry = load_one (fixture, 0);
+  g_assert_true (kf_voucher_entry_is_uncertain (entry));
+  g_clear_pointer (&entry, kf_voucher_entry_free);
+
+  lock = kf_ledger_lock (fixture->path, &error);
+  g_assert_true (kf_ledger_complete (lock, id, "CODE0001", &error));
+  g_assert_no_error (error);
+  /* Only once. */
+  g_assert_false (kf_ledger_complete (lock, id, "CODE0002", &error));
+  g_assert_error (error, KF_STORE_ERROR, KF_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  failed_id = kf_ledger_add_pending (lock, "30p", NULL, &last_change, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (last_change, >, 0);
+  g_assert_true (kf_ledger_fail (lock, failed_id, "Not enough money", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&lock, kf_ledger_unlock);
+
+  entry = load_one (fixture, 0);
+  g_assert_cmpint (entry->state, ==, KF_VOUCHER_STATE_BOUGHT);
+  g_assert_cmpstr (entry->code, ==, "CODE0001");
+  g_clear_pointer (&entry, kf_voucher_entry_free);
+  entry = load_one (fixture, 1);
+  g_assert_cmpint (entry->state, ==, KF_VOUCHER_STATE_FAILED);
+  g_assert_cmpstr (entry->error, ==, "Not enough money");
+  g_assert_null (entry->code);
+  g_clear_pointer (&entry, kf_voucher_entry_free);
+
+  /* Resolving: only a pending record, and it is kept. */
+  g_assert_false (kf_ledger_resolve (fixture->path, id, &error));
+  g_assert_error (error, KF_STORE_ERROR, KF_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  lock = kf_ledger_lock (fixture->path, &error);
+  g_free (id);
+  id = kf_ledger_add_pending (lock, "365p", NULL, NULL, &error);
+  g_clear_pointer (&lock, kf_ledger_unlock);
+  g_assert_true (kf_ledger_resolve (fixture->path, id, &error));
+  g_assert_no_error (error);
+  entry = load_one (fixture, 2);
+  g_assert_cmpint (entry->state, ==, KF_VOUCHER_STATE_RESOLVED);
+  g_assert_false (kf_voucher_entry_is_uncertain (entry));
+
+  /* The CSV holds the bought code only. */
+  {
+    g_autoptr(GPtrArray) entries = kf_ledger_load (fixture->path, &error);
+    g_autofree char *csv = kf_ledger_to_csv (entries);
+    g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
+
+    g_assert_cmpuint (entries->len, ==, 3);
+    g_assert_nonnull (strstr (csv, "CODE0001"));
+    /* Header, one voucher, and the empty piece after the last line end. */
+    g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  }
+}
+
+static void
+test_record_charge (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfLedgerLock) lock = NULL;
+  g_autoptr(KfVoucherEntry) entry = NULL;
+  g_autofree char *id = NULL;
+  gint64 since;
+  gboolean recorded = FALSE;
+
+  lock = kf_ledger_lock (fixture->path, &error);
+  id = kf_ledger_add_pending (lock, "90b", NULL, NULL, &error);
+  since = g_get_real_time ();
+  g_assert_true (kf_ledger_complete (lock, id, "PRICED", &error));
+  g_clear_pointer (&lock, kf_ledger_unlock);
+
+  g_assert_true (kf_ledger_record_charge (fixture->path, id, 100.0, 80.0, since, &recorded, &error));
+  g_assert_no_error (error);
+  g_assert_true (recorded);
+  entry = load_one (fixture, 0);
+  g_assert_true (entry->charge_known);
+  g_assert_cmpfloat (entry->charged, ==, 20.0);
+  g_clear_pointer (&entry, kf_voucher_entry_free);
+
+  /* Another purchase came between: its price would be counted too, so nothing is recorded. */
+  g_assert_true (kf_ledger_append (fixture->path, "30p", "OTHER", &error));
+  g_assert_true (kf_ledger_record_charge (fixture->path, id, 100.0, 72.0, since, &recorded, &error));
+  g_assert_no_error (error);
+  g_assert_false (recorded);
+  entry = load_one (fixture, 0);
+  g_assert_cmpfloat (entry->charged, ==, 20.0);
+}
+
+static void
+test_move_aside (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *damaged = "{\"vouchers\": [{\"code\":\"LOSTCODE\"";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *moved = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *base = NULL;
+
+  /* A healthy (or missing) ledger is never moved. */
+  g_assert_null (kf_ledger_move_aside (fixture->path, &error));
+  g_assert_error (error, KF_STORE_ERROR, KF_STORE_ERROR_IO);
+  g_clear_error (&error);
+  g_assert_true (kf_ledger_append (fixture->path, "30p", "GOOD", &error));
+  g_assert_null (kf_ledger_move_aside (fixture->path, &error));
+  g_assert_error (error, KF_STORE_ERROR, KF_STORE_ERROR_IO);
+  g_clear_error (&error);
+
+  g_assert_true (g_file_set_contents (fixture->path, damaged, -1, &error));
+  moved = kf_ledger_move_aside (fixture->path, &error);
+  g_assert_no_error (error);
+  base = g_path_get_basename (moved);
+  g_assert_true (g_str_has_prefix (base, "vouchers.json.damaged-"));
+  g_assert_true (g_file_get_contents (moved, &contents, NULL, &error));
+  g_assert_cmpstr (contents, ==, damaged);
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+
+  /* A new list starts, and the kept one is never touched by it. */
+  g_assert_true (kf_ledger_append (fixture->path, "30p", "FRESH", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (moved, &contents, NULL, &error));
+  g_assert_cmpstr (contents, ==, damaged);
+}
+
+static void
+test_too_large (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  GStatBuf st;
+  int fd;
+
+  /* Sparse: 9 MiB without writing them. */
+  fd = g_open (fixture->path, O_WRONLY | O_CREAT, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, 9 * 1024 * 1024), ==, 0);
+  close (fd);
+
+  entries = kf_ledger_load (fixture->path, &error);
+  g_assert_null (entries);
+  g_assert_error (error, KF_STORE_ERROR, KF_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, fixture->path));
+  g_clear_error (&error);
+  g_assert_false (kf_ledger_append (fixture->path, "30p", "never", &error));
+  g_assert_cmpint (g_stat (fixture->path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 9 * 1024 * 1024);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -564,6 +839,12 @@ main (int   argc,
   g_test_add ("/ledger/corrupt", Fixture, NULL, fixture_setup, test_corrupt, fixture_teardown);
   g_test_add ("/ledger/deep-nesting", Fixture, NULL, fixture_setup, test_deep_nesting, fixture_teardown);
   g_test_add ("/ledger/crash-safety", Fixture, NULL, fixture_setup, test_crash_safety, fixture_teardown);
+  g_test_add ("/ledger/duplicate-key", Fixture, NULL, fixture_setup, test_duplicate_key, fixture_teardown);
+  g_test_add ("/ledger/user-files-kept", Fixture, NULL, fixture_setup, test_user_files_kept, fixture_teardown);
+  g_test_add ("/ledger/write-ahead", Fixture, NULL, fixture_setup, test_write_ahead, fixture_teardown);
+  g_test_add ("/ledger/record-charge", Fixture, NULL, fixture_setup, test_record_charge, fixture_teardown);
+  g_test_add ("/ledger/move-aside", Fixture, NULL, fixture_setup, test_move_aside, fixture_teardown);
+  g_test_add ("/ledger/too-large", Fixture, NULL, fixture_setup, test_too_large, fixture_teardown);
   g_test_add ("/ledger/async", Fixture, NULL, fixture_setup, test_async, fixture_teardown);
   g_test_add ("/store/write-file", Fixture, NULL, fixture_setup, test_write_file, fixture_teardown);
   g_test_add_func ("/store/default-path", test_default_path);

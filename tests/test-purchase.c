@@ -783,7 +783,7 @@ test_hostile_code_escaped (Fixture       *fixture,
   g_test_message ("out: %s\nerr: %s", out, err);
   g_assert_cmpint (status, ==, 0);
   /* Shown escaped, on one line, with a warning. */
-  g_assert_true (g_str_has_prefix (out, "REAL1\\x1b[2J\\rFAKE\\x202\\u009b\n"));
+  g_assert_true (g_str_has_prefix (out, "REAL1\\x1B[2J\\rFAKE\\x202\\u009B\n"));
   /* This server's balance does not move: no price can be told. */
   g_assert_null (strstr (out, "Charged"));
   g_assert_nonnull (strstr (err, "control characters"));
@@ -797,7 +797,7 @@ test_hostile_code_escaped (Fixture       *fixture,
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (run_cli (fixture, url, &out, NULL, "vouchers", NULL), ==, 0);
   g_assert_null (strchr (out, '\x1b'));
-  g_assert_nonnull (strstr (out, "REAL1\\x1b[2J\\rFAKE\\x202\\u009b"));
+  g_assert_nonnull (strstr (out, "REAL1\\x1B[2J\\rFAKE\\x202\\u009B"));
 
   soup_server_disconnect (server);
 }
