@@ -43,6 +43,13 @@ kf_pages_format_money (double amount)
 }
 
 char *
+kf_pages_format_price (double amount)
+{
+  /* TRANSLATORS: an amount of money in US dollars, always two decimals */
+  return g_strdup_printf (_("$%.2f"), amount);
+}
+
+char *
 kf_pages_plan_dup_name (const char *plan_id)
 {
   const KfPlan *plan;

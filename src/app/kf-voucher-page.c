@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Vouchers page: buys through the one purchase workflow
+ * (KfVoucherPurchase), lists the ledger with uncertain purchases, and
+ * offers to move a damaged ledger aside. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -7,7 +10,10 @@
 #include "kf-keyring.h"
 #include "kf-ledger.h"
 #include "kf-pages-util.h"
+#include "kf-voucher-item.h"
 #include "kf-voucher-page.h"
+#include "kf-voucher-purchase.h"
+#include "kf-voucher-row.h"
 
 struct _KfVoucherPage
 {
@@ -16,19 +22,22 @@ struct _KfVoucherPage
   KfClient            *client;
   char                *ledger_path;
   char                *plan;
-  GCancellable        *cancellable;        /* page lifetime: purchase, keyring, ledger */
-  GCancellable        *balance_cancellable;
+  GCancellable        *cancellable;        /* the page's: cancelled in dispose */
   GtkWidget           *confirm_dialog;     /* weak */
+  KfVoucherPurchase   *purchase;           /* asked for or running */
   GPtrArray           *ledger;             /* KfVoucherEntry*, as loaded */
+  GListStore          *ledger_store;       /* KfVoucherItem, newest first */
+  char                *ledger_error;       /* the ledger cannot be used: why */
   char                *last_code;
   char                *session_reseller_key; /* only when there is no keyring */
+  double               balance;            /* -1 when not known */
   gboolean             busy;
-  gboolean             balance_loading;
   gboolean             loaded_once;
-  gboolean             disposed;
   guint                ledger_generation;
+  guint                balance_generation;
   GHashTable          *plan_buttons;       /* plan ID -> GtkToggleButton */
 
+  GtkScrolledWindow   *scrolled;
   AdwPreferencesGroup *plans_group;
   GtkRevealer         *result_revealer;
   GtkLabel            *code_label;
@@ -36,9 +45,13 @@ struct _KfVoucherPage
   GtkRevealer         *uncertain_revealer;
   GtkRevealer         *error_revealer;
   GtkLabel            *error_label;
+  GtkRevealer         *damaged_revealer;
+  GtkLabel            *damaged_label;
   GtkLabel            *balance_label;
   GtkStack            *balance_stack;
   GtkSpinner          *balance_spinner;
+  GtkLabel            *price_label;
+  AdwActionRow        *price_row;
   GtkSpinner          *create_spinner;
   GtkLabel            *create_label;
   AdwEntryRow         *reseller_entry;
@@ -60,6 +73,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void load_ledger (KfVoucherPage *self);
+static void refresh_balance (KfVoucherPage *self);
 
 static gboolean
 set_str (char       **dest,
@@ -72,25 +86,14 @@ set_str (char       **dest,
   *dest = g_strdup (value);
   return TRUE;
 }
-static void refresh_balance (KfVoucherPage *self);
 
-/* A purchase in flight: what was asked for, and the page kept alive. */
-typedef struct {
-  KfVoucherPage *self;
-  char          *plan;
-  char          *code;
-} Purchase;
-
-static void
-purchase_free (Purchase *purchase)
+/* Work that is not cancellable (a purchase once written ahead) may finish
+ * after the page went away: then there is nothing to show it in. */
+static gboolean
+page_gone (KfVoucherPage *self)
 {
-  g_object_unref (purchase->self);
-  g_free (purchase->plan);
-  g_free (purchase->code);
-  g_free (purchase);
+  return g_cancellable_is_cancelled (self->cancellable);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Purchase, purchase_free)
 
 static void
 update_actions (KfVoucherPage *self)
@@ -98,11 +101,13 @@ update_actions (KfVoucherPage *self)
   GtkWidget *widget = GTK_WIDGET (self);
 
   gtk_widget_action_set_enabled (widget, "voucher.create",
-                                 self->client != NULL && !self->busy && self->plan != NULL);
+                                 self->client != NULL && !self->busy && self->plan != NULL &&
+                                 self->ledger_error == NULL);
   gtk_widget_action_set_enabled (widget, "voucher.refresh", self->client != NULL);
   gtk_widget_action_set_enabled (widget, "voucher.export",
                                  self->ledger != NULL && self->ledger->len > 0);
   gtk_widget_action_set_enabled (widget, "voucher.copy-code", self->last_code != NULL);
+  gtk_widget_action_set_enabled (widget, "voucher.move-aside", self->ledger_error != NULL && !self->busy);
 }
 
 static void
@@ -138,23 +143,144 @@ hide_messages (KfVoucherPage *self)
   reveal (self->error_revealer, FALSE);
 }
 
+/* Scrolls the page so that @widget is in view. */
+static void
+scroll_into_view (KfVoucherPage *self,
+                  GtkWidget     *widget)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled);
+  graphene_rect_t bounds;
+  double height = gtk_widget_get_height (GTK_WIDGET (self->scrolled));
+  double value = gtk_adjustment_get_value (adjustment);
+
+  if (!gtk_widget_compute_bounds (widget, GTK_WIDGET (self->scrolled), &bounds))
+    return;
+
+  if (bounds.origin.y + bounds.size.height > height)
+    value += MIN (bounds.origin.y, bounds.origin.y + bounds.size.height - height + 12);
+  else if (bounds.origin.y < 0)
+    value += bounds.origin.y - 12;
+  gtk_adjustment_set_value (adjustment, value);
+}
+
+/* Runs at frame ticks until the revealed outcome has been laid out, then
+ * brings it into view: before that its place on the page is not known. */
+static gboolean
+outcome_tick_cb (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       user_data)
+{
+  KfVoucherPage *self = KF_VOUCHER_PAGE (widget);
+  GtkRevealer *revealer = user_data;
+  GtkWidget *child = gtk_revealer_get_child (revealer);
+  GtkWidget *focus = g_object_get_data (G_OBJECT (revealer), "kf-focus");
+
+  if (!gtk_revealer_get_child_revealed (revealer) || gtk_widget_get_height (child) <= 0 ||
+      gtk_widget_get_height (GTK_WIDGET (revealer)) < gtk_widget_get_height (child))
+    return G_SOURCE_CONTINUE;
+
+  scroll_into_view (self, GTK_WIDGET (revealer));
+  if (focus != NULL)
+    gtk_widget_grab_focus (focus);
+  g_object_set_data (G_OBJECT (revealer), "kf-tick", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* The outcome sits right under the Create button, where the user looks when
+ * the confirmation closes; once shown it is scrolled into view and takes
+ * the focus (for a screen reader too), even when the page was scrolled. */
+static void
+show_outcome (KfVoucherPage *self,
+              GtkRevealer   *revealer,
+              GtkWidget     *focus)
+{
+  guint tick = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (revealer), "kf-tick"));
+
+  g_object_set_data (G_OBJECT (revealer), "kf-focus", focus);
+  reveal (revealer, TRUE);
+  if (tick == 0)
+    {
+      tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), outcome_tick_cb, revealer, NULL);
+      g_object_set_data (G_OBJECT (revealer), "kf-tick", GUINT_TO_POINTER (tick));
+    }
+}
+
 static void
 show_error (KfVoucherPage *self,
             const char    *text)
 {
   gtk_label_set_text (self->error_label, text);
-  reveal (self->error_revealer, TRUE);
+  show_outcome (self, self->error_revealer, GTK_WIDGET (self->error_label));
 }
 
-/* --- Balance --------------------------------------------------------- */
+/* --- Price and balance ---------------------------------------------- */
+
+static gboolean
+find_last_charge (KfVoucherPage *self,
+                  double        *charged)
+{
+  return self->ledger != NULL && self->plan != NULL &&
+         kf_ledger_find_last_charge (self->ledger, self->plan, charged);
+}
+
+static void
+update_price (KfVoucherPage *self)
+{
+  double charged;
+
+  if (find_last_charge (self, &charged))
+    {
+      g_autofree char *money = kf_pages_format_price (charged);
+
+      gtk_label_set_text (self->price_label, money);
+      adw_action_row_set_subtitle (self->price_row, NULL);
+    }
+  else
+    {
+      gtk_label_set_text (self->price_label, "—");
+      adw_action_row_set_subtitle (self->price_row,
+                                   _("Known once this computer has bought this plan"));
+    }
+}
 
 static void
 set_balance_loading (KfVoucherPage *self,
                      gboolean       loading)
 {
-  self->balance_loading = loading;
   gtk_spinner_set_spinning (self->balance_spinner, loading);
   gtk_stack_set_visible_child_name (self->balance_stack, loading ? "spinner" : "button");
+}
+
+/* Loads and refreshes do not keep the page alive: a closed page drops
+ * their answers (only the latest one counts anyway). */
+typedef struct {
+  GWeakRef page;
+  guint    generation;
+} Generation;
+
+static Generation *
+generation_new (KfVoucherPage *self,
+                guint          generation)
+{
+  Generation *data = g_new0 (Generation, 1);
+
+  g_weak_ref_init (&data->page, self);
+  data->generation = generation;
+  return data;
+}
+
+/* Returns the page (a new reference) or NULL, and frees @data. */
+static KfVoucherPage *
+generation_steal_page (Generation *data,
+                       guint      *generation)
+{
+  KfVoucherPage *self = g_weak_ref_get (&data->page);
+
+  if (generation != NULL)
+    *generation = data->generation;
+  g_weak_ref_clear (&data->page);
+  g_free (data);
+  return self;
 }
 
 static void
@@ -162,12 +288,15 @@ balance_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(KfVoucherPage) self = user_data;
+  guint generation;
+  g_autoptr(KfVoucherPage) self = generation_steal_page (user_data, &generation);
   g_autoptr(KfAccountInfo) info = NULL;
   g_autoptr(GError) error = NULL;
 
   info = kf_client_get_account_info_finish (KF_CLIENT (object), result, &error);
-  if (self->disposed || kf_pages_error_is_cancelled (error))
+  /* Only the answer of the latest refresh is shown. */
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      generation != self->balance_generation)
     return;
 
   set_balance_loading (self, FALSE);
@@ -175,15 +304,17 @@ balance_cb (GObject      *object,
   if (info == NULL)
     {
       /* The last known balance would mislead right after a purchase. */
+      self->balance = -1;
       gtk_label_set_text (self->balance_label, _("Unknown"));
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->balance_label),
                                    kf_pages_error_message (error));
       return;
     }
 
+  self->balance = info->balance;
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->balance_label), NULL);
   {
-    g_autofree char *money = kf_pages_format_money (info->balance);
+    g_autofree char *money = kf_pages_format_price (info->balance);
     gtk_label_set_text (self->balance_label, money);
   }
 }
@@ -191,59 +322,76 @@ balance_cb (GObject      *object,
 static void
 refresh_balance (KfVoucherPage *self)
 {
-  g_cancellable_cancel (self->balance_cancellable);
-  g_clear_object (&self->balance_cancellable);
-
   if (self->client == NULL)
     return;
 
-  self->balance_cancellable = g_cancellable_new ();
   set_balance_loading (self, TRUE);
-  kf_client_get_account_info_async (self->client, self->balance_cancellable,
-                                    balance_cb, g_object_ref (self));
+  kf_client_get_account_info_async (self->client, self->cancellable, balance_cb,
+                                    generation_new (self, ++self->balance_generation));
 }
 
 /* --- Ledger list ------------------------------------------------------ */
 
 static void
-set_given_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+ledger_changed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(KfVoucherPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!kf_ledger_set_given_finish (result, &error))
+  /* Both set_given and resolve return a boolean through the same GTask. */
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_autofree char *text = NULL;
 
-      if (self->disposed)
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       text = g_strdup_printf (_("Could not update the list: %s"), error->message);
       kf_pages_toast (GTK_WIDGET (self), text);
     }
 
-  if (!self->disposed)
-    load_ledger (self);
+  load_ledger (self);
 }
 
 static void
-given_toggled_cb (GtkCheckButton *check,
-                  KfVoucherPage  *self)
+set_given_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
 {
-  const char *code = g_object_get_data (G_OBJECT (check), "kf-code");
+  KfVoucherPage *self = KF_VOUCHER_PAGE (widget);
+  const char *code;
+  gboolean given;
 
-  kf_ledger_set_given_async (self->ledger_path, code, gtk_check_button_get_active (check),
-                             self->cancellable, set_given_cb, g_object_ref (self));
+  g_variant_get (parameter, "(&sb)", &code, &given);
+  kf_ledger_set_given_async (self->ledger_path, code, given, self->cancellable,
+                             ledger_changed_cb, g_object_ref (self));
 }
 
 static void
-copy_entry_cb (GtkButton     *button,
-               KfVoucherPage *self)
+resolve_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
 {
-  const char *code = g_object_get_data (G_OBJECT (button), "kf-code");
+  KfVoucherPage *self = KF_VOUCHER_PAGE (widget);
 
-  kf_pages_copy_text (GTK_WIDGET (self), code, _("Voucher code copied"));
+  kf_ledger_resolve_async (self->ledger_path, g_variant_get_string (parameter, NULL),
+                           self->cancellable, ledger_changed_cb, g_object_ref (self));
+}
+
+static void
+copy_entry_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  kf_pages_copy_text (widget, g_variant_get_string (parameter, NULL), _("Voucher code copied"));
+}
+
+static GtkWidget *
+create_row_cb (gpointer item,
+               gpointer user_data)
+{
+  return kf_voucher_row_new (item);
 }
 
 static GtkWidget *
@@ -296,96 +444,71 @@ create_adaptive_row (const char  *title,
   return row;
 }
 
-static GtkWidget *
-create_ledger_row (KfVoucherPage        *self,
-                   const KfVoucherEntry *entry)
-{
-  GtkWidget *code = gtk_label_new (entry->code);
-  GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
-  GtkWidget *given = gtk_check_button_new_with_mnemonic (_("_Given"));
-  g_autofree char *plan = kf_pages_plan_dup_name (entry->plan != NULL ? entry->plan : "");
-  g_autofree char *date = kf_pages_format_date (entry->created, TRUE);
-  GtkWidget *suffix;
-  GtkWidget *row = create_adaptive_row (plan, date, &suffix);
-
-  gtk_label_set_use_markup (GTK_LABEL (code), FALSE);
-  gtk_label_set_selectable (GTK_LABEL (code), TRUE);
-  gtk_label_set_wrap (GTK_LABEL (code), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (code), PANGO_WRAP_CHAR);
-  gtk_label_set_xalign (GTK_LABEL (code), 0);
-  gtk_widget_set_hexpand (code, TRUE);
-  /* Its natural width beside the title; below it, Given at the far end. */
-  gtk_widget_set_hexpand (suffix, FALSE);
-  gtk_widget_add_css_class (code, "monospace");
-  if (entry->given)
-    gtk_widget_add_css_class (code, "dim-label");
-  gtk_box_append (GTK_BOX (suffix), code);
-
-  gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (copy, "flat");
-  gtk_widget_set_tooltip_text (copy, _("Copy Code"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (copy),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy code"), -1);
-  g_object_set_data_full (G_OBJECT (copy), "kf-code", g_strdup (entry->code), g_free);
-  g_signal_connect (copy, "clicked", G_CALLBACK (copy_entry_cb), self);
-  gtk_box_append (GTK_BOX (suffix), copy);
-
-  gtk_widget_set_valign (given, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (given, _("Mark as given to someone"));
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (given), entry->given);
-  g_object_set_data_full (G_OBJECT (given), "kf-code", g_strdup (entry->code), g_free);
-  g_signal_connect (given, "toggled", G_CALLBACK (given_toggled_cb), self);
-  gtk_box_append (GTK_BOX (suffix), given);
-
-  return row;
-}
 
 static void
 show_ledger (KfVoucherPage *self)
 {
-  GtkWidget *child;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->ledger_list))) != NULL)
-    gtk_list_box_remove (self->ledger_list, child);
-
-  /* Newest first: the code just bought is at the top. */
+  /* Newest first: the code just bought is at the top. Refused purchases
+   * stay in the file (and in `kenfiles vouchers`), not in this list. */
   for (guint i = self->ledger != NULL ? self->ledger->len : 0; i > 0; i--)
-    gtk_list_box_append (self->ledger_list,
-                         create_ledger_row (self, g_ptr_array_index (self->ledger, i - 1)));
+    {
+      KfVoucherEntry *entry = g_ptr_array_index (self->ledger, i - 1);
 
+      if (entry->state != KF_VOUCHER_STATE_FAILED)
+        g_ptr_array_add (items, kf_voucher_item_new (entry));
+    }
+
+  g_list_store_splice (self->ledger_store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->ledger_store)),
+                       items->pdata, items->len);
+  update_price (self);
   update_actions (self);
 }
 
-typedef struct {
-  KfVoucherPage *self;
-  guint          generation;
-} LoadData;
+static void
+set_ledger_error (KfVoucherPage *self,
+                  const char    *message)
+{
+  if (!set_str (&self->ledger_error, message))
+    return;
+
+  if (message != NULL)
+    {
+      g_autofree char *text =
+        g_strdup_printf (_("%s No voucher can be bought until it is fixed. You can move it aside: "
+                           "it is kept, renamed, and a new list starts."), message);
+
+      gtk_label_set_text (self->damaged_label, text);
+    }
+  reveal (self->damaged_revealer, message != NULL);
+  update_actions (self);
+}
 
 static void
 ledger_loaded_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  LoadData *data = user_data;
-  g_autoptr(KfVoucherPage) self = data->self;
-  guint generation = data->generation;
+  guint generation;
+  g_autoptr(KfVoucherPage) self = generation_steal_page (user_data, &generation);
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_free (data);
   entries = kf_ledger_load_finish (result, &error);
   /* Only the answer of the latest load is shown. */
-  if (self->disposed || generation != self->ledger_generation)
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      generation != self->ledger_generation)
     return;
 
   if (entries == NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("Could not read the list of vouchers: %s"),
-                                               error->message);
-      show_error (self, text);
+      /* Damaged or unreadable: kept as it is, purchases stop, moving it aside is offered. */
+      set_ledger_error (self, error->message);
       return;
     }
 
+  set_ledger_error (self, NULL);
   g_clear_pointer (&self->ledger, g_ptr_array_unref);
   self->ledger = g_steal_pointer (&entries);
   show_ledger (self);
@@ -394,105 +517,146 @@ ledger_loaded_cb (GObject      *object,
 static void
 load_ledger (KfVoucherPage *self)
 {
-  LoadData *data = g_new0 (LoadData, 1);
+  kf_ledger_load_async (self->ledger_path, self->cancellable, ledger_loaded_cb,
+                        generation_new (self, ++self->ledger_generation));
+}
 
-  data->self = g_object_ref (self);
-  data->generation = ++self->ledger_generation;
-  kf_ledger_load_async (self->ledger_path, self->cancellable, ledger_loaded_cb, data);
+static void
+moved_aside_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KfVoucherPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *moved = kf_ledger_move_aside_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (moved == NULL)
+    show_error (self, error->message);
+  else
+    {
+      g_autofree char *display = g_filename_display_name (moved);
+      g_autofree char *text = g_strdup_printf (_("The damaged list was kept as “%s”"), display);
+
+      kf_pages_toast (GTK_WIDGET (self), text);
+    }
+
+  load_ledger (self);
+}
+
+static void
+move_aside_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  KfVoucherPage *self = KF_VOUCHER_PAGE (widget);
+
+  if (self->ledger_error == NULL || self->busy)
+    return;
+
+  kf_ledger_move_aside_async (self->ledger_path, self->cancellable, moved_aside_cb, g_object_ref (self));
 }
 
 /* --- Purchase ----------------------------------------------------------- */
 
 static void
-ledger_appended_cb (GObject      *object,
+charge_measured_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  g_autoptr(Purchase) purchase = user_data;
-  KfVoucherPage *self = purchase->self;
+  g_autoptr(KfVoucherPage) self = generation_steal_page (user_data, NULL);
   g_autoptr(GError) error = NULL;
-  g_autofree char *plan_name = kf_pages_plan_dup_name (purchase->plan);
-  gboolean saved = kf_ledger_append_finish (result, &error);
 
-  if (self->disposed)
+  if (!kf_voucher_purchase_measure_charge_finish (KF_VOUCHER_PURCHASE (object), result, NULL, &error) &&
+      error != NULL)
+    g_debug ("What the voucher charged is not known: %s", error->message);
+
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  g_free (self->last_code);
-  self->last_code = g_strdup (purchase->code);
-
-  gtk_label_set_text (self->code_label, purchase->code);
-  gtk_label_set_text (self->result_plan_label, plan_name);
-
-  if (!saved)
-    {
-      /* The code exists and is paid for: show it whatever happens, and say
-       * plainly that it is not in the list, so the user writes it down. */
-      g_autofree char *text =
-        g_strdup_printf (_("The voucher was created but could not be saved to the list (%s). "
-                           "Copy the code now and keep it somewhere safe."),
-                         error->message);
-      show_error (self, text);
-    }
-
-  reveal (self->result_revealer, TRUE);
-  set_busy (self, FALSE);
+  /* The ledger now holds the price: the list and the plan show it. */
   load_ledger (self);
-  refresh_balance (self);
 }
 
 static void
-voucher_created_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+purchase_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  g_autoptr(Purchase) purchase = user_data;
-  KfVoucherPage *self = purchase->self;
+  g_autoptr(KfVoucherPage) self = user_data;
+  KfVoucherPurchase *purchase = KF_VOUCHER_PURCHASE (object);
   g_autoptr(GError) error = NULL;
+  g_autofree char *plan_name = kf_pages_plan_dup_name (kf_voucher_purchase_get_plan (purchase));
+  const GError *save_error;
 
-  purchase->code = kf_client_create_voucher_finish (KF_CLIENT (object), result, &error);
+  kf_voucher_purchase_run_finish (purchase, result, &error);
+  if (self->purchase == purchase)
+    g_clear_object (&self->purchase);
+  /* Paid codes are in the ledger whatever happens to the page. */
+  if (page_gone (self))
+    return;
 
-  if (purchase->code == NULL)
+  set_busy (self, FALSE);
+  load_ledger (self);
+  refresh_balance (self);
+
+  if (error != NULL)
     {
-      if (self->disposed)
-        return;
-
-      set_busy (self, FALSE);
-
       if (g_error_matches (error, KF_ERROR, KF_ERROR_UNCERTAIN) ||
           g_error_matches (error, KF_ERROR, KF_ERROR_TIMED_OUT))
-        reveal (self->uncertain_revealer, TRUE);
+        show_outcome (self, self->uncertain_revealer, NULL);
       else if (g_error_matches (error, KF_ERROR, KF_ERROR_REFUSED))
         {
           g_autofree char *text = g_strdup_printf (_("The server refused to create the voucher: %s"),
                                                    error->message);
           show_error (self, text);
         }
-      else if (!kf_pages_error_is_cancelled (error))
+      else if (error->domain == KF_STORE_ERROR)
+        show_error (self, error->message);
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_error (self, kf_pages_error_message (error));
-
-      refresh_balance (self);
       return;
     }
 
-  /* On disk before it is on screen: a crash from here on still keeps it.
-   * Not cancellable: a paid code must be written even if the page goes away. */
-  {
-    Purchase *owned = g_steal_pointer (&purchase);
+  g_free (self->last_code);
+  self->last_code = g_strdup (kf_voucher_purchase_get_code (purchase));
+  gtk_label_set_text (self->code_label, self->last_code);
+  gtk_label_set_text (self->result_plan_label, plan_name);
 
-    kf_ledger_append_async (self->ledger_path, owned->plan, owned->code, NULL,
-                            ledger_appended_cb, owned);
-  }
+  save_error = kf_voucher_purchase_get_save_error (purchase);
+  if (save_error != NULL)
+    {
+      /* The code exists and is paid for: show it whatever happens, and say
+       * plainly that it is not in the list, so the user writes it down. */
+      g_autofree char *text =
+        g_strdup_printf (_("The voucher was created but could not be saved to the list (%s). "
+                           "Copy the code now and keep it somewhere safe."),
+                         save_error->message);
+      show_error (self, text);
+    }
+
+  show_outcome (self, self->result_revealer, GTK_WIDGET (self->code_label));
+  update_actions (self);
+
+  kf_voucher_purchase_measure_charge_async (purchase, self->cancellable,
+                                            charge_measured_cb, generation_new (self, 0));
 }
 
-static void
-start_create (Purchase   *purchase,
-              const char *reseller_key)
-{
-  KfVoucherPage *self = purchase->self;
+typedef struct {
+  KfVoucherPage     *self;
+  KfVoucherPurchase *purchase;
+} KeyLookup;
 
-  kf_client_create_voucher_async (self->client, purchase->plan,
-                                  reseller_key != NULL && *reseller_key != '\0' ? reseller_key : NULL,
-                                  NULL, voucher_created_cb, purchase);
+static void
+start_purchase (KfVoucherPage     *self,
+                KfVoucherPurchase *purchase,
+                const char        *reseller_key)
+{
+  /* The page's cancellable counts until the pending record is written. */
+  kf_voucher_purchase_run_async (purchase, reseller_key, self->cancellable,
+                                 purchase_done_cb, g_object_ref (self));
 }
 
 static void
@@ -500,12 +664,15 @@ reseller_key_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(Purchase) purchase = user_data;
+  KeyLookup *lookup = user_data;
+  g_autoptr(KfVoucherPage) self = lookup->self;
+  g_autoptr(KfVoucherPurchase) purchase = lookup->purchase;
   g_autoptr(GError) error = NULL;
   char *key;
 
+  g_free (lookup);
   key = kf_keyring_lookup_finish (result, &error);
-  if (purchase->self->disposed || kf_pages_error_is_cancelled (error))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       kf_keyring_free_secret (key);
       return;
@@ -519,15 +686,16 @@ reseller_key_cb (GObject      *object,
       g_autofree char *text = g_strdup_printf (_("Could not read the reseller key: %s"),
                                                error->message);
 
-      set_busy (purchase->self, FALSE);
-      show_error (purchase->self, text);
+      g_clear_object (&self->purchase);
+      set_busy (self, FALSE);
+      show_error (self, text);
       return;
     }
 
   if (error != NULL)
     g_debug ("No keyring, using the account key: %s", error->message);
 
-  start_create (g_steal_pointer (&purchase), key);
+  start_purchase (self, purchase, key);
   kf_keyring_free_secret (key);
 }
 
@@ -535,25 +703,74 @@ reseller_key_cb (GObject      *object,
 static void
 purchase (KfVoucherPage *self)
 {
-  Purchase *data;
+  KeyLookup *lookup;
 
   if (self->busy || self->client == NULL || self->plan == NULL)
     return;
 
+  /* Made when the dialog opened, so the balance before was read meanwhile. */
+  if (self->purchase == NULL)
+    self->purchase = kf_voucher_purchase_new (self->client, self->ledger_path, self->plan);
+
   set_busy (self, TRUE);
   hide_messages (self);
 
-  data = g_new0 (Purchase, 1);
-  data->self = g_object_ref (self);
-  data->plan = g_strdup (self->plan);
-
   if (self->session_reseller_key != NULL)
     {
-      start_create (data, self->session_reseller_key);
+      start_purchase (self, self->purchase, self->session_reseller_key);
       return;
     }
 
-  kf_keyring_lookup_async (KF_SECRET_RESELLER_KEY, self->cancellable, reseller_key_cb, data);
+  lookup = g_new0 (KeyLookup, 1);
+  lookup->self = g_object_ref (self);
+  lookup->purchase = g_object_ref (self->purchase);
+  kf_keyring_lookup_async (KF_SECRET_RESELLER_KEY, self->cancellable, reseller_key_cb, lookup);
+}
+
+static void
+update_confirm_body (KfVoucherPage *self)
+{
+  AdwMessageDialog *dialog;
+  const char *plan;
+  g_autofree char *plan_name = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *price = NULL;
+  double balance = self->balance;
+  double charged;
+
+  /* The balance may arrive after the question was answered. */
+  if (self->confirm_dialog == NULL)
+    return;
+  dialog = ADW_MESSAGE_DIALOG (self->confirm_dialog);
+  plan = g_object_get_data (G_OBJECT (dialog), "kf-plan");
+  plan_name = kf_pages_plan_dup_name (plan);
+
+  if (self->purchase != NULL && kf_voucher_purchase_get_balance_before (self->purchase) >= 0)
+    balance = kf_voucher_purchase_get_balance_before (self->purchase);
+
+  if (balance >= 0)
+    {
+      g_autofree char *money = kf_pages_format_price (balance);
+
+      body = g_strdup_printf (_("A “%s” voucher will be created. Its price will be "
+                                "charged to your account balance (now %s)."),
+                              plan_name, money);
+    }
+  else
+    body = g_strdup_printf (_("A “%s” voucher will be created. Its price will be "
+                              "charged to your account balance."),
+                            plan_name);
+
+  if (find_last_charge (self, &charged))
+    {
+      g_autofree char *money = kf_pages_format_price (charged);
+
+      /* TRANSLATORS: after the question whether to buy; %s is an amount of money */
+      price = g_strdup_printf (_("Last charged for this plan: %s."), money);
+      adw_message_dialog_format_body (dialog, "%s %s", body, price);
+    }
+  else
+    adw_message_dialog_set_body (dialog, body);
 }
 
 static void
@@ -572,11 +789,17 @@ confirm_response_cb (AdwMessageDialog *dialog,
   g_object_set_data (G_OBJECT (dialog), "kf-answered", GINT_TO_POINTER (TRUE));
 
   if (g_strcmp0 (response, "create") != 0)
-    return;
+    {
+      g_clear_object (&self->purchase);
+      return;
+    }
 
   /* Buy what the dialog named, even if the selection changed meanwhile. */
   if (g_strcmp0 (plan, self->plan) != 0)
-    kf_voucher_page_set_plan (self, plan);
+    {
+      g_clear_object (&self->purchase);
+      kf_voucher_page_set_plan (self, plan);
+    }
 
   purchase (self);
 }
@@ -587,29 +810,21 @@ create_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   KfVoucherPage *self = KF_VOUCHER_PAGE (widget);
-  g_autofree char *plan_name = NULL;
-  g_autofree char *balance = NULL;
   GtkRoot *root;
   GtkWidget *dialog;
 
-  if (self->busy || self->confirm_dialog != NULL || self->client == NULL || self->plan == NULL)
+  if (self->busy || self->confirm_dialog != NULL || self->client == NULL || self->plan == NULL ||
+      self->ledger_error != NULL)
     return;
 
-  plan_name = kf_pages_plan_dup_name (self->plan);
+  /* Reads the balance while the user reads the question: then what this
+   * purchase charged can be told afterwards, without delaying it. */
+  g_clear_object (&self->purchase);
+  self->purchase = kf_voucher_purchase_new (self->client, self->ledger_path, self->plan);
+
   root = gtk_widget_get_root (widget);
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                    _("Create Voucher?"), NULL);
-  balance = g_strdup (gtk_label_get_text (self->balance_label));
-  if (g_str_has_prefix (balance, "$"))
-    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                    _("A “%s” voucher will be created. Its price will be "
-                                      "charged to your account balance (now %s)."),
-                                    plan_name, balance);
-  else
-    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                    _("A “%s” voucher will be created. Its price will be "
-                                      "charged to your account balance."),
-                                    plan_name);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "create", _("C_reate and Charge"),
@@ -619,8 +834,11 @@ create_action (GtkWidget  *widget,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "kf-plan", g_strdup (self->plan), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, 0);
+  g_signal_connect_object (self->purchase, "notify::balance-before",
+                           G_CALLBACK (update_confirm_body), self, G_CONNECT_SWAPPED);
 
   g_set_weak_pointer (&self->confirm_dialog, dialog);
+  update_confirm_body (self);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -682,7 +900,7 @@ reseller_lookup_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   char *key = kf_keyring_lookup_finish (result, &error);
 
-  if (self->disposed)
+  if (page_gone (self))
     {
       kf_keyring_free_secret (key);
       return;
@@ -714,7 +932,7 @@ reseller_stored_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   gboolean stored = kf_keyring_store_finish (result, &error);
 
-  if (self->disposed)
+  if (page_gone (self))
     ;
   else if (stored)
     {
@@ -769,7 +987,7 @@ reseller_cleared_cb (GObject      *object,
 
   gboolean cleared = kf_keyring_clear_finish (result, &error);
 
-  if (self->disposed)
+  if (page_gone (self))
     return;
 
   if (cleared ||
@@ -905,10 +1123,8 @@ kf_voucher_page_dispose (GObject *object)
 {
   KfVoucherPage *self = KF_VOUCHER_PAGE (object);
 
-  self->disposed = TRUE;
   g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->balance_cancellable);
-  g_clear_object (&self->balance_cancellable);
+  g_clear_object (&self->purchase);
   if (self->confirm_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->confirm_dialog));
   g_clear_weak_pointer (&self->confirm_dialog);
@@ -924,6 +1140,8 @@ kf_voucher_page_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->ledger, g_ptr_array_unref);
+  g_clear_object (&self->ledger_store);
+  g_free (self->ledger_error);
   g_clear_pointer (&self->plan_buttons, g_hash_table_unref);
   g_clear_pointer (&self->session_reseller_key, kf_keyring_free_secret);
   g_free (self->ledger_path);
@@ -1014,6 +1232,7 @@ kf_voucher_page_class_init (KfVoucherPageClass *klass)
   kf_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/kenfiles/Desktop/kf-voucher-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, scrolled);
   gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, plans_group);
   gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, result_revealer);
   gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, code_label);
@@ -1021,6 +1240,10 @@ kf_voucher_page_class_init (KfVoucherPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, uncertain_revealer);
   gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, damaged_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, damaged_label);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, price_label);
+  gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, price_row);
   gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, balance_label);
   gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, balance_stack);
   gtk_widget_class_bind_template_child (widget_class, KfVoucherPage, balance_spinner);
@@ -1035,6 +1258,10 @@ kf_voucher_page_class_init (KfVoucherPageClass *klass)
   gtk_widget_class_install_action (widget_class, "voucher.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "voucher.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "voucher.copy-code", NULL, copy_code_action);
+  gtk_widget_class_install_action (widget_class, "voucher.copy-entry", "s", copy_entry_action);
+  gtk_widget_class_install_action (widget_class, "voucher.set-given", "(sb)", set_given_action);
+  gtk_widget_class_install_action (widget_class, "voucher.resolve", "s", resolve_action);
+  gtk_widget_class_install_action (widget_class, "voucher.move-aside", NULL, move_aside_action);
   gtk_widget_class_install_action (widget_class, "voucher.forget-reseller-key", NULL,
                                    forget_reseller_key_action);
 }
@@ -1047,9 +1274,14 @@ kf_voucher_page_init (KfVoucherPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->balance = -1;
+  self->ledger_store = g_list_store_new (KF_TYPE_VOUCHER_ITEM);
+  gtk_list_box_bind_model (self->ledger_list, G_LIST_MODEL (self->ledger_store),
+                           create_row_cb, NULL, NULL);
   self->plan_buttons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_label_set_text (self->balance_label, "—");
   hide_messages (self);
+  reveal (self->damaged_revealer, FALSE);
 
   placeholder = gtk_label_new (_("No vouchers bought on this computer yet"));
   gtk_widget_add_css_class (placeholder, "dim-label");
@@ -1148,6 +1380,7 @@ kf_voucher_page_set_plan (KfVoucherPage *self,
   if (button != NULL && !gtk_toggle_button_get_active (button))
     gtk_toggle_button_set_active (button, TRUE);
 
+  update_price (self);
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAN]);
 }

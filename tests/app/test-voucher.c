@@ -85,6 +85,18 @@ entry_given (Fixture *fixture,
   return ((KfVoucherEntry *) g_ptr_array_index (entries, index))->given;
 }
 
+/* Records that hold a code; refused and uncertain purchases are kept too. */
+static guint
+n_bought (GPtrArray *entries)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    if (((KfVoucherEntry *) g_ptr_array_index (entries, i))->state == KF_VOUCHER_STATE_BOUGHT)
+      n++;
+  return n;
+}
+
 static guint
 n_vouchers (KfSandbox *sandbox)
 {
@@ -202,7 +214,11 @@ test_voucher_refusal_shows_server_text (Fixture       *fixture,
   g_assert_null (kf_voucher_page_get_last_code (fixture->page));
   g_assert_cmpuint (n_vouchers (fixture->sandbox), ==, 0);
   entries = load_ledger (fixture);
-  g_assert_cmpuint (entries->len, ==, 0);
+  /* No code; the refused attempt is kept as such, not as uncertain. */
+  g_assert_cmpuint (n_bought (entries), ==, 0);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpint (((KfVoucherEntry *) g_ptr_array_index (entries, 0))->state, ==, KF_VOUCHER_STATE_FAILED);
+  g_assert_false (kf_pages_test_shows_text (page, "Uncertain"));
 }
 
 static void
@@ -226,7 +242,12 @@ test_voucher_lost_answer_warns (Fixture       *fixture,
   g_assert_cmpuint (n_vouchers (fixture->sandbox), ==, 1);
   g_assert_null (kf_voucher_page_get_last_code (fixture->page));
   entries = load_ledger (fixture);
-  g_assert_cmpuint (entries->len, ==, 0);
+  g_assert_cmpuint (n_bought (entries), ==, 0);
+  /* Written ahead and kept: shown as uncertain in the list. */
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_true (kf_voucher_entry_is_uncertain (g_ptr_array_index (entries, 0)));
+  kf_pages_test_wait_until (kf_pages_test_shows_text (page, "Uncertain: this purchase may have been charged; "
+                                                            "check your account on the website."), 20);
 }
 
 static void
@@ -407,9 +428,26 @@ test_voucher_sigkill_after_purchase (Fixture       *fixture,
       /* Whenever it died, the ledger parses and holds only real codes. */
       entries = load_ledger (fixture);
       vouchers = kf_sandbox_dup_vouchers (fixture->sandbox);
-      for (guint i = 0; i < entries->len; i++)
-        g_assert_true (g_strv_contains ((const char * const *) vouchers,
-                                        ((KfVoucherEntry *) g_ptr_array_index (entries, i))->code));
+      {
+        guint n_pending = 0, n_recorded = 0;
+
+        for (guint i = 0; i < entries->len; i++)
+          {
+            KfVoucherEntry *entry = g_ptr_array_index (entries, i);
+
+            /* A record killed before its answer has no code: pending, uncertain. */
+            if (entry->code == NULL)
+              {
+                g_assert_cmpint (entry->state, ==, KF_VOUCHER_STATE_PENDING);
+                n_pending++;
+                continue;
+              }
+            g_assert_true (g_strv_contains ((const char * const *) vouchers, entry->code));
+            n_recorded++;
+          }
+        /* Every code the server issued is recorded, or has its pending record. */
+        g_assert_cmpuint (g_strv_length (vouchers), <=, n_recorded + n_pending);
+      }
 
       /* A code that was shown was on disk first. */
       shown = strstr (out_text, "SHOWN ");
@@ -427,6 +465,206 @@ test_voucher_sigkill_after_purchase (Fixture       *fixture,
     }
 
   g_test_message ("%u of %u killed processes had shown their code", n_shown, N_KILLS);
+}
+
+/* --- Write-ahead records, damaged lists, prices, errors in view ------------ */
+
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *part)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
+      strstr (gtk_label_get_text (GTK_LABEL (root)), part) != NULL)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, part);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+write_pending_record (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfLedgerLock) lock = NULL;
+  char *id;
+
+  /* What a purchase killed after its request leaves behind. */
+  g_assert_true (kf_ledger_append (fixture->ledger, "30p", "BOUGHTEARLIER0001", &error));
+  lock = kf_ledger_lock (fixture->ledger, &error);
+  g_assert_no_error (error);
+  id = kf_ledger_add_pending (lock, "90p", kf_sandbox_get_url (fixture->sandbox), NULL, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+test_voucher_uncertain_record_resolved (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  g_autofree char *id = write_pending_record (fixture);
+  g_autoptr(GPtrArray) entries = NULL;
+  GtkWidget *page;
+  GtkWidget *button;
+
+  show_page (fixture);
+  page = GTK_WIDGET (fixture->page);
+  kf_pages_test_wait_until (kf_pages_test_shows_text (page, "Uncertain: this purchase may have been charged; "
+                                                            "check your account on the website."), 20);
+  g_assert_true (kf_pages_test_shows_text (page, "Premium, 90 days"));
+  g_assert_true (kf_pages_test_shows_text (page, "BOUGHTEARLIER0001"));
+
+  /* Clicked as the user does: kept in the file, no longer uncertain. */
+  button = kf_pages_test_find_button (page, "Mark Resolved");
+  g_assert_nonnull (button);
+  gtk_widget_activate (button);
+  kf_pages_test_wait_until (kf_pages_test_find_text (page, "Uncertain: this purchase") == NULL, 20);
+  kf_pages_test_wait_until (kf_pages_test_find_text (page, "marked resolved") != NULL, 20);
+  entries = load_ledger (fixture);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpint (((KfVoucherEntry *) g_ptr_array_index (entries, 1))->state, ==, KF_VOUCHER_STATE_RESOLVED);
+  g_assert_cmpstr (((KfVoucherEntry *) g_ptr_array_index (entries, 1))->id, ==, id);
+  g_assert_null (kf_pages_test_find_button (page, "Mark Resolved"));
+}
+
+static void
+test_voucher_damaged_ledger_move_aside (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  const char *damaged = "{\"vouchers\":[{\"code\":\"ONLYCOPY\",\"plan\":\"30p\"},\"vouchers\":[]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GDir) dir = NULL;
+  GtkWidget *page;
+  GtkWidget *button;
+  const char *name;
+  guint n_kept = 0;
+
+  g_assert_true (g_file_set_contents (fixture->ledger, damaged, -1, &error));
+  show_page (fixture);
+  page = GTK_WIDGET (fixture->page);
+
+  /* Said where the user looks, naming the file; buying is off. */
+  kf_pages_test_wait_until (kf_pages_test_shows_text (page, "The Voucher List Cannot Be Used"), 20);
+  g_assert_nonnull (kf_pages_test_find_text (page, fixture->ledger));
+  g_assert_false (gtk_widget_is_sensitive (kf_pages_test_find_button (page, "Create Voucher…")));
+  gtk_widget_activate_action (page, "voucher.create", NULL);
+  kf_pages_test_run_for (200);
+  {
+    g_autoptr(GPtrArray) dialogs = kf_pages_test_list_dialogs ();
+
+    g_assert_cmpuint (dialogs->len, ==, 0);
+  }
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, "/api/reseller/create"), ==, 0);
+
+  button = kf_pages_test_find_button (page, "Move Aside and Start a New List");
+  g_assert_nonnull (button);
+  gtk_widget_activate (button);
+  kf_pages_test_wait_until (!kf_pages_test_shows_text (page, "The Voucher List Cannot Be Used"), 20);
+
+  /* Kept, byte for byte, beside the new list. */
+  dir = g_dir_open (fixture->dir, 0, &error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "vouchers.json.damaged-"))
+      {
+        g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+        g_autofree char *contents = NULL;
+
+        g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+        g_assert_cmpstr (contents, ==, damaged);
+        g_remove (path);
+        n_kept++;
+      }
+  g_assert_cmpuint (n_kept, ==, 1);
+
+  /* And buying works again. */
+  gtk_widget_activate_action (page, "voucher.create", NULL);
+  kf_pages_test_click_response (kf_pages_test_wait_dialog (), CONFIRM);
+  kf_pages_test_wait_until (!kf_voucher_page_get_busy (fixture->page), 20);
+  entries = load_ledger (fixture);
+  g_assert_cmpuint (n_bought (entries), ==, 1);
+}
+
+static void
+test_voucher_refusal_in_view (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (fixture->page);
+  GtkWidget *scrolled = gtk_widget_get_first_child (page);
+  GtkWidget *create = kf_pages_test_find_button (page, "Create Voucher…");
+  GtkAdjustment *adjustment;
+  GtkWidget *error_label;
+  graphene_rect_t bounds;
+  double height;
+
+  /* A short window, scrolled down to the button as a user buying would be. */
+  gtk_window_set_default_size (fixture->window, 900, 420);
+  kf_pages_test_wait_until (gtk_widget_get_height (scrolled) < 500, 20);
+  g_assert_true (GTK_IS_SCROLLED_WINDOW (scrolled));
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  g_assert_true (gtk_widget_compute_bounds (create, scrolled, &bounds));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + bounds.origin.y - 40);
+  kf_pages_test_run_for (100);
+
+  kf_sandbox_set_balance (fixture->sandbox, 1.0);
+  gtk_widget_activate_action (page, "voucher.create", NULL);
+  kf_pages_test_click_response (kf_pages_test_wait_dialog (), CONFIRM);
+  kf_pages_test_wait_until (!kf_voucher_page_get_busy (fixture->page), 20);
+  kf_pages_test_wait_until ((error_label = find_label (page, "Not enough money")) != NULL, 20);
+  kf_pages_test_run_for (300);
+
+  /* Where the user is looking: inside the visible part of the page. */
+  g_assert_true (gtk_widget_compute_bounds (error_label, scrolled, &bounds));
+  height = gtk_widget_get_height (scrolled);
+  g_test_message ("error at %.0f..%.0f of %.0f", bounds.origin.y, bounds.origin.y + bounds.size.height, height);
+  g_assert_cmpfloat (bounds.origin.y, >=, 0);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, height);
+}
+
+static void
+test_voucher_price_shown (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (fixture->page);
+  AdwMessageDialog *dialog;
+  g_autofree char *id = NULL;
+
+  kf_voucher_page_set_plan (fixture->page, "90b");
+  g_assert_true (kf_pages_test_shows_text (page, "Last Charged for This Plan"));
+  g_assert_true (kf_pages_test_shows_text (page, "Known once this computer has bought this plan"));
+
+  g_assert_true (gtk_widget_activate_action (page, "voucher.create", NULL));
+  dialog = kf_pages_test_wait_dialog ();
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "Last charged"));
+  /* The balance before is read while the question is shown. */
+  kf_pages_test_wait_until (strstr (adw_message_dialog_get_body (dialog), "(now $100.00)") != NULL, 20);
+  kf_pages_test_click_response (dialog, CONFIRM);
+  kf_pages_test_wait_until (!kf_voucher_page_get_busy (fixture->page), 20);
+
+  /* 100 - 80: in the plan and in the list, always two decimals. */
+  kf_pages_test_wait_until (kf_pages_test_shows_text (page, "$20.00"), 20);
+  g_assert_nonnull (kf_pages_test_find_text (page, "charged $20.00"));
+
+  g_assert_true (gtk_widget_activate_action (page, "voucher.create", NULL));
+  dialog = kf_pages_test_wait_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Last charged for this plan: $20.00."));
+  kf_pages_test_click_response (dialog, "_Cancel");
+
+  /* Another plan has no known price yet. */
+  kf_voucher_page_set_plan (fixture->page, "30p");
+  g_assert_true (kf_pages_test_shows_text (page, "Known once this computer has bought this plan"));
+
+  /* The page as it looks, with an uncertain record and a price: for the eye. */
+  id = write_pending_record (fixture);
+  kf_voucher_page_set_plan (fixture->page, "90b");
+  kf_voucher_page_refresh (fixture->page);
+  kf_pages_test_wait_until (kf_pages_test_find_text (page, "Uncertain: this purchase") != NULL, 20);
+  if (g_getenv ("KF_VOUCHER_SCREENSHOT") != NULL)
+    kf_pages_test_save_png (page, g_getenv ("KF_VOUCHER_SCREENSHOT"));
 }
 
 int
@@ -447,6 +685,10 @@ main (int   argc,
   ADD ("/pages/voucher/lost-answer-warns", test_voucher_lost_answer_warns, NULL);
   ADD ("/pages/voucher/reseller-key", test_voucher_reseller_key, NULL);
   ADD ("/pages/voucher/ledger-from-command-line", test_voucher_ledger_from_command_line, "later");
+  ADD ("/pages/voucher/uncertain-record-resolved", test_voucher_uncertain_record_resolved, "later");
+  ADD ("/pages/voucher/damaged-ledger-move-aside", test_voucher_damaged_ledger_move_aside, "later");
+  ADD ("/pages/voucher/refusal-in-view", test_voucher_refusal_in_view, NULL);
+  ADD ("/pages/voucher/price-shown", test_voucher_price_shown, NULL);
   ADD ("/pages/voucher/sigkill-after-purchase", test_voucher_sigkill_after_purchase, "no page");
 #undef ADD
 
