@@ -71,6 +71,18 @@ escape_code (const char *code)
   return g_string_free (out, FALSE);
 }
 
+/* For lines whose server values were escaped here already (codes show
+ * their spaces too): kf_cli_print_text would escape the escapes again. */
+static void
+print_escaped_line (KfCli      *cli,
+                    const char *line)
+{
+  kf_cli_clear_progress (cli);
+  fputs (line, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
 static char *
 format_money (double amount)
 {
@@ -112,7 +124,7 @@ print_voucher (VoucherJob *job,
     {
       g_autofree char *shown = escape_code (code);
 
-      kf_cli_print_text (cli, "%s\n", shown);
+      print_escaped_line (cli, shown);
       if (charge_known)
         {
           g_autofree char *money = format_money (charged);
@@ -432,7 +444,9 @@ print_entries_text (KfCli     *cli,
           g_assert_not_reached ();
         }
 
-      kf_cli_print_text (cli, "%-20s %-6s %s\n", date, plan, what);
+      g_autofree char *line = g_strdup_printf ("%-20s %-6s %s", date, plan, what);
+
+      print_escaped_line (cli, line);
     }
 
   if (n_uncertain > 0)
