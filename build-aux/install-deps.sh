@@ -12,7 +12,7 @@ set -eu
 # libxml2-utils: xmllint, which glib-compile-resources uses to strip the .ui files.
 packages="
   meson ninja-build pkg-config gcc libc6-dev gettext
-  libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev libsecret-1-dev
+  libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev libsecret-1-dev zlib1g-dev
   libgtk-4-dev libadwaita-1-dev
   desktop-file-utils appstream flatpak-builder bubblewrap
   adwaita-icon-theme fonts-cantarell

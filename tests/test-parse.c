@@ -475,7 +475,7 @@ test_voucher (void)
   assert_voucher_error ("ERROR:Not enough money", KF_ERROR_REFUSED, "Not enough money");
   assert_voucher_error ("  ERROR:Invalid time\n", KF_ERROR_REFUSED, "Invalid time");
   assert_voucher_error ("{\"msg\":\"Invalid key\",\"status\":403}", KF_ERROR_KEY_REJECTED, NULL);
-  assert_voucher_error ("{\"status\":200,\"server_time\":\"x\"}", KF_ERROR_PROTOCOL, NULL);
+  assert_voucher_error ("{\"status\":200,\"server_time\":\"x\"}", KF_ERROR_UNCERTAIN, NULL);
   assert_voucher_error ("{\"status\":400,\"msg\":\"Not enough money\"}", KF_ERROR_REFUSED,
                         "Not enough money");
 }
@@ -927,7 +927,8 @@ test_map_transport_error (void)
     { 0, G_IO_ERROR_PARTIAL_INPUT, FALSE, KF_ERROR_NETWORK },
     { 0, G_IO_ERROR_FAILED, FALSE, KF_ERROR_NETWORK },
     { 1, G_RESOLVER_ERROR_NOT_FOUND, FALSE, KF_ERROR_NETWORK },
-    { 2, G_TLS_ERROR_BAD_CERTIFICATE, FALSE, KF_ERROR_NETWORK },
+    { 2, G_TLS_ERROR_BAD_CERTIFICATE, FALSE, KF_ERROR_CERTIFICATE },
+    { 2, G_TLS_ERROR_HANDSHAKE, FALSE, KF_ERROR_NETWORK },
     { 3, SOUP_SESSION_ERROR_PARSING, FALSE, KF_ERROR_PROTOCOL },
     { 4, KF_ERROR_KEY_REJECTED, FALSE, KF_ERROR_KEY_REJECTED },
   };

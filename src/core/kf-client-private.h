@@ -33,4 +33,27 @@ GError      *kf_client_map_transport_error (const GError *error,
 gboolean     kf_client_get_cached_premium  (KfClient     *self,
                                             gboolean     *is_premium);
 
+/* Reads @stream to its end into memory, failing with KF_ERROR_PROTOCOL as
+ * soon as more than @max_bytes arrive (bytes after any Content-Encoding is
+ * undone), so an oversized answer is never read further. Other failures
+ * are the stream's own errors. */
+void         kf_read_bounded_async         (GInputStream        *stream,
+                                            gsize                max_bytes,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+GBytes      *kf_read_bounded_finish        (GAsyncResult        *result,
+                                            GError             **error);
+
+/* Watches @msg's answer headers: a Content-Length that is not a number
+ * >= 0 cancels @cancellable before libsoup reads the body (libsoup would
+ * warn about it), and kf_message_take_bad_length_error() then says so. */
+void         kf_message_guard_headers      (SoupMessage         *msg,
+                                            GCancellable        *cancellable);
+gboolean     kf_message_take_bad_length_error (SoupMessage      *msg,
+                                            GError             **error);
+
+/* KF_ERROR_TIMED_OUT: "did not answer within @seconds seconds". */
+GError      *kf_client_new_timed_out_error (guint                seconds);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "kf-client.h"
 #include "kf-client-private.h"
+#include "kf-json.h"
 #include "kf-multipart-stream.h"
 #include "kf-parse.h"
 #include "kf-util.h"
@@ -45,6 +46,15 @@ typedef struct {
   goffset            body_written;
   goffset            reported;
   GSource           *wait_source;
+
+  /* Per attempt: cancelled by the caller, by the answer's deadline, or by
+   * an answer we stop reading. */
+  GCancellable      *caller_cancellable;
+  gulong             caller_handler;
+  GCancellable      *attempt_cancellable;
+  GSource           *answer_deadline;
+  guint              answer_deadline_s;
+  gboolean           answer_timed_out;
 } UploadData;
 
 static void
@@ -71,6 +81,11 @@ static void
 close_body (UploadData *data)
 {
   end_nagle (data);
+  if (data->answer_deadline != NULL)
+    {
+      g_source_destroy (data->answer_deadline);
+      g_clear_pointer (&data->answer_deadline, g_source_unref);
+    }
   if (data->msg != NULL)
     g_signal_handlers_disconnect_by_data (data->msg, data);
   g_clear_object (&data->msg);
@@ -103,6 +118,10 @@ upload_data_free (gpointer user_data)
       g_source_destroy (data->wait_source);
       g_clear_pointer (&data->wait_source, g_source_unref);
     }
+  if (data->caller_handler != 0)
+    g_cancellable_disconnect (data->caller_cancellable, data->caller_handler);
+  g_clear_object (&data->caller_cancellable);
+  g_clear_object (&data->attempt_cancellable);
   if (data->progress_destroy != NULL)
     data->progress_destroy (data->progress_data);
   g_clear_pointer (&data->files, g_ptr_array_unref);
@@ -171,6 +190,18 @@ report_progress (UploadData *data,
 }
 
 static void start_attempt (GTask *task);
+
+static void
+on_caller_cancelled (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  UploadData *data = user_data;
+  GCancellable *attempt = data->attempt_cancellable;
+
+  /* Thread-safe enough: a new attempt checks the caller's state itself. */
+  if (attempt != NULL)
+    g_cancellable_cancel (attempt);
+}
 
 static gboolean
 on_retry_wait_done (gpointer user_data)
@@ -249,28 +280,44 @@ result_is_transient (const KfUploadResult *result)
          kf_parse_upload_status_is_transient (result->error->message);
 }
 
+/* The answer to the POST, or why there is none (@body NULL). */
 static void
-on_upload_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+upload_answered (GTask        *task,
+                 SoupMessage  *msg,
+                 GBytes       *body,
+                 const GError *transport_error)
 {
-  g_autoptr(GTask) task = user_data;
   UploadData *data = g_task_get_task_data (task);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GError) transport_error = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(GPtrArray) results = NULL;
   const GError *read_error;
   gboolean retry_some = FALSE;
   GError *first_transient = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &transport_error);
   g_signal_handlers_disconnect_by_data (msg, data);
 
   if (is_cancelled (task))
     {
       return_cancelled (task);
+      return;
+    }
+
+  if (body == NULL && transport_error->domain == KF_ERROR)
+    {
+      /* Our own verdict on the answer (too large): final. */
+      return_error (task, g_error_copy (transport_error));
+      return;
+    }
+
+  if (body == NULL && kf_message_take_bad_length_error (msg, &error))
+    {
+      fail_or_retry (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (body == NULL && data->answer_timed_out)
+    {
+      fail_or_retry (task, kf_client_new_timed_out_error (data->answer_deadline_s));
       return;
     }
 
@@ -352,6 +399,54 @@ on_upload_done (GObject      *source,
   return_results (task);
 }
 
+typedef struct {
+  GTask       *task;
+  SoupMessage *msg;
+} AnswerRead;
+
+static void
+on_upload_answer_read (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  AnswerRead *op = user_data;
+  g_autoptr(GTask) task = op->task;
+  g_autoptr(SoupMessage) msg = op->msg;
+  UploadData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = kf_read_bounded_finish (result, &error);
+
+  g_free (op);
+  if (body == NULL && data->attempt_cancellable != NULL)
+    g_cancellable_cancel (data->attempt_cancellable);
+  upload_answered (task, msg, body, error);
+}
+
+static void
+on_upload_sent (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  UploadData *data = g_task_get_task_data (task);
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  AnswerRead *op;
+
+  if (stream == NULL)
+    {
+      upload_answered (task, msg, NULL, error);
+      return;
+    }
+
+  op = g_new0 (AnswerRead, 1);
+  op->task = g_steal_pointer (&task);
+  op->msg = g_object_ref (msg);
+  kf_read_bounded_async (stream, KF_JSON_MAX_BYTES, data->attempt_cancellable,
+                         on_upload_answer_read, op);
+}
+
 static void
 on_wrote_body_data (SoupMessage *msg,
                     guint        chunk_size,
@@ -397,11 +492,36 @@ on_network_event (SoupMessage        *msg,
     g_clear_object (&data->nagle_socket);
 }
 
+static gboolean
+on_answer_deadline (gpointer user_data)
+{
+  UploadData *data = user_data;
+
+  data->answer_timed_out = TRUE;
+  g_clear_pointer (&data->answer_deadline, g_source_unref);
+  g_cancellable_cancel (data->attempt_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_wrote_body (SoupMessage *msg,
                gpointer     user_data)
 {
-  end_nagle (user_data);
+  UploadData *data = user_data;
+
+  end_nagle (data);
+
+  /* Sending took as long as it took (the idle timeout watched it); the
+   * answer gets the same deadline as any API call. */
+  data->answer_deadline_s = kf_client_get_deadline (data->client);
+  if (data->answer_deadline_s > 0 && data->answer_deadline == NULL)
+    {
+      data->answer_deadline = g_timeout_source_new ((guint) MIN ((guint64) data->answer_deadline_s * 1000,
+                                                                 G_MAXUINT));
+      g_source_set_static_name (data->answer_deadline, "[kenfiles] upload answer deadline");
+      g_source_set_callback (data->answer_deadline, on_answer_deadline, data, NULL);
+      g_source_attach (data->answer_deadline, g_main_context_get_thread_default ());
+    }
 }
 
 static void
@@ -461,9 +581,16 @@ send_body (GTask *task)
   g_debug ("POST %s: %u file(s), %" G_GOFFSET_FORMAT " bytes (attempt %u)", redacted,
            data->batch->len, kf_multipart_stream_get_length (data->body), data->attempt);
 
-  soup_session_send_and_read_async (kf_client_get_session (data->client), data->msg,
-                                    G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                    on_upload_done, g_object_ref (task));
+  g_clear_object (&data->attempt_cancellable);
+  data->attempt_cancellable = g_cancellable_new ();
+  if (g_cancellable_is_cancelled (data->caller_cancellable))
+    g_cancellable_cancel (data->attempt_cancellable);
+  data->answer_timed_out = FALSE;
+  kf_message_guard_headers (data->msg, data->attempt_cancellable);
+
+  soup_session_send_async (kf_client_get_session (data->client), data->msg,
+                           G_PRIORITY_DEFAULT, data->attempt_cancellable,
+                           on_upload_sent, g_object_ref (task));
 }
 
 static void
@@ -708,6 +835,12 @@ kf_client_upload_async (KfClient            *self,
   data->progress_destroy = progress_destroy;
   data->attempt = 1;
   g_task_set_task_data (task, data, upload_data_free);
+  if (cancellable != NULL)
+    {
+      data->caller_cancellable = g_object_ref (cancellable);
+      data->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                                    data, NULL);
+    }
 
   for (guint i = 0; i < n_files; i++)
     {

@@ -7,11 +7,13 @@
 
 #include "kf-client.h"
 #include "kf-client-private.h"
+#include "kf-json.h"
 #include "kf-parse.h"
 #include "kf-util.h"
 
 #define DEFAULT_MAX_CONNECTIONS 8
 #define DEFAULT_TIMEOUT_S 30
+#define DEFAULT_DEADLINE_S 60
 #define DEFAULT_IDLE_TIMEOUT_S 60
 #define DEFAULT_MAX_ATTEMPTS 4
 #define DEFAULT_RETRY_DELAY_MS 500
@@ -28,6 +30,7 @@ struct _KfClient
 
   guint        max_connections;
   guint        timeout;
+  guint        deadline;
   guint        idle_timeout;
   guint        max_attempts;
   guint        retry_delay_ms;
@@ -44,6 +47,7 @@ enum {
   PROP_API_KEY,
   PROP_MAX_CONNECTIONS,
   PROP_TIMEOUT,
+  PROP_DEADLINE,
   PROP_IDLE_TIMEOUT,
   PROP_MAX_ATTEMPTS,
   PROP_RETRY_DELAY_MS,
@@ -191,6 +195,13 @@ kf_client_map_transport_error (const GError *error,
                                     "unexpectedly."));
     }
 
+  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) ||
+      g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_CERTIFICATE_REQUIRED))
+    return g_error_new_literal (KF_ERROR, KF_ERROR_CERTIFICATE,
+                                _("The server’s certificate is not trusted, so no "
+                                  "secure connection was made. The connection may be "
+                                  "intercepted, or the server is misconfigured."));
+
   if (error->domain == G_TLS_ERROR)
     return g_error_new_literal (KF_ERROR, KF_ERROR_NETWORK,
                                 _("A secure connection to the server could not be "
@@ -230,10 +241,24 @@ typedef struct {
 typedef struct {
   const KfCallSpec *spec;
   char             *key;           /* as sent, to scrub from server texts */
-  char             *url;
+  char             *url;           /* of the current request (a redirect changes it) */
   char             *redacted_url;
   guint             attempt;       /* 1-based, attempt being made */
+  guint             redirects;     /* same-origin redirects followed so far */
   GSource          *wait_source;
+
+  /* Time limits: the whole call ends at deadline_us (monotonic, 0 = none). */
+  guint             deadline_s;
+  gint64            deadline_us;
+  GSource          *deadline_source;
+  gboolean          timed_out;
+
+  /* Cancelled by the caller's cancellable, the deadline, or a bad answer;
+   * one per attempt, so a bad answer does not end later attempts. */
+  GCancellable     *caller_cancellable;
+  gulong            caller_handler;
+  GCancellable     *attempt_cancellable;
+  gboolean          sent;          /* the current attempt's request went out */
 } KfRequest;
 
 static void
@@ -246,11 +271,183 @@ kf_request_free (gpointer data)
       g_source_destroy (request->wait_source);
       g_source_unref (request->wait_source);
     }
+  if (request->deadline_source != NULL)
+    {
+      g_source_destroy (request->deadline_source);
+      g_source_unref (request->deadline_source);
+    }
+  if (request->caller_handler != 0)
+    g_cancellable_disconnect (request->caller_cancellable, request->caller_handler);
+  g_clear_object (&request->caller_cancellable);
+  g_clear_object (&request->attempt_cancellable);
   g_free (request->key);
   g_free (request->url);
   g_free (request->redacted_url);
   g_free (request);
 }
+
+/* ------------------------------------------------------------------------ */
+/* Pieces shared with the upload: bounded reads, header checks, deadlines    */
+
+typedef struct {
+  GInputStream *stream;
+  GByteArray   *data;
+  gsize         max_bytes;
+} BoundedRead;
+
+static void
+bounded_read_free (gpointer data)
+{
+  BoundedRead *read = data;
+
+  g_clear_object (&read->stream);
+  g_clear_pointer (&read->data, g_byte_array_unref);
+  g_free (read);
+}
+
+#define BOUNDED_READ_CHUNK (64 * 1024)
+
+static void bounded_read_next (GTask *task);
+
+static void
+on_bounded_read (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BoundedRead *read = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source),
+                                                              result, &error);
+
+  if (chunk == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&read->data)),
+                             (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+  if (g_bytes_get_size (chunk) > read->max_bytes - read->data->len)
+    {
+      /* Refused as soon as the limit is passed: a gzip bomb is never
+       * inflated further than this. */
+      g_autoptr(GError) too_large = NULL;
+
+      kf_parse_set_answer_too_large (&too_large);
+      g_task_return_error (task, g_steal_pointer (&too_large));
+      return;
+    }
+  g_byte_array_append (read->data, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  bounded_read_next (g_steal_pointer (&task));
+}
+
+static void
+bounded_read_next (GTask *task)
+{
+  BoundedRead *read = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (read->stream, BOUNDED_READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), on_bounded_read, task);
+}
+
+void
+kf_read_bounded_async (GInputStream        *stream,
+                       gsize                max_bytes,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  BoundedRead *read;
+
+  g_return_if_fail (G_IS_INPUT_STREAM (stream));
+
+  task = g_task_new (stream, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kf_read_bounded_async);
+  read = g_new0 (BoundedRead, 1);
+  read->stream = g_object_ref (stream);
+  read->data = g_byte_array_new ();
+  read->max_bytes = max_bytes;
+  g_task_set_task_data (task, read, bounded_read_free);
+  bounded_read_next (g_steal_pointer (&task));
+}
+
+GBytes *
+kf_read_bounded_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kf_read_bounded_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+#define BAD_LENGTH_KEY "kf-bad-content-length"
+
+static void
+on_got_headers_check (SoupMessage *msg,
+                      gpointer     user_data)
+{
+  GCancellable *cancellable = user_data;
+  const char *length = soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                     "Content-Length");
+  g_autofree char *text = NULL;
+  guint64 value;
+
+  if (length == NULL)
+    return;
+  text = g_strstrip (g_strdup (length));
+  if (g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &value, NULL))
+    return;
+
+  /* libsoup would hand this length to its body stream, which warns about a
+   * negative one; stop before it reads the body. */
+  g_object_set_data (G_OBJECT (msg), BAD_LENGTH_KEY, GINT_TO_POINTER (TRUE));
+  g_cancellable_cancel (cancellable);
+}
+
+void
+kf_message_guard_headers (SoupMessage  *msg,
+                          GCancellable *cancellable)
+{
+  g_return_if_fail (SOUP_IS_MESSAGE (msg));
+  g_return_if_fail (G_IS_CANCELLABLE (cancellable));
+
+  g_signal_connect_data (msg, "got-headers", G_CALLBACK (on_got_headers_check),
+                         g_object_ref (cancellable), (GClosureNotify) (void (*) (void)) g_object_unref,
+                         0);
+}
+
+gboolean
+kf_message_take_bad_length_error (SoupMessage  *msg,
+                                  GError      **error)
+{
+  if (g_object_get_data (G_OBJECT (msg), BAD_LENGTH_KEY) == NULL)
+    return FALSE;
+
+  g_set_error_literal (error, KF_ERROR, KF_ERROR_PROTOCOL,
+                       _("The server’s answer gave an impossible length; it was not read."));
+  return TRUE;
+}
+
+GError *
+kf_client_new_timed_out_error (guint seconds)
+{
+  return g_error_new (KF_ERROR, KF_ERROR_TIMED_OUT,
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "The server did not answer within %u second. Check "
+                                   "your connection and try again.",
+                                   "The server did not answer within %u seconds. Check "
+                                   "your connection and try again.",
+                                   seconds),
+                      seconds);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The one request helper behind every API call                               */
 
 static void request_send (GTask *task);
 
@@ -277,7 +474,8 @@ on_retry_wait_done (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
+/* Returns FALSE when the backoff wait would end after the deadline. */
+static gboolean
 schedule_retry (GTask *task)
 {
   KfClient *self = g_task_get_source_object (task);
@@ -285,6 +483,10 @@ schedule_retry (GTask *task)
   GCancellable *cancellable = g_task_get_cancellable (task);
   guint delay = kf_client_get_backoff_ms (self, request->attempt);
   GSource *source;
+
+  if (request->deadline_us != 0 &&
+      g_get_monotonic_time () + (gint64) delay * 1000 >= request->deadline_us)
+    return FALSE;
 
   request->attempt++;
   g_debug ("Retrying %s in %u ms (attempt %u of %u)", request->redacted_url,
@@ -302,6 +504,7 @@ schedule_retry (GTask *task)
   g_source_set_static_name (source, "[kenfiles] retry backoff");
   g_task_attach_source (task, source, on_retry_wait_done);
   request->wait_source = source;
+  return TRUE;
 }
 
 /* Why the server's HTTP error makes a money-spending call uncertain. */
@@ -323,75 +526,14 @@ set_uncertain_error (GError **error)
                          "again."));
 }
 
+/* Ends the call with @error, or retries. Takes @error. */
 static void
-on_request_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+request_fail (GTask   *task,
+              GError  *error,
+              gboolean retryable)
 {
-  g_autoptr(GTask) task = user_data;
   KfClient *self = g_task_get_source_object (task);
   KfRequest *request = g_task_get_task_data (task);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GError) transport_error = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  gboolean retryable = FALSE;
-  gpointer value = NULL;
-
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &transport_error);
-
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    {
-      task_return_cancelled (task);
-      return;
-    }
-
-  if (body == NULL)
-    {
-      error = kf_client_map_transport_error (transport_error, FALSE);
-      g_debug ("%s failed: %s", request->redacted_url, error->message);
-      if (request->spec->spends_money && !error_is_before_sending (transport_error))
-        set_uncertain_error (&error);
-      retryable = kf_error_is_transient (error);
-    }
-  else
-    {
-      SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
-      guint status = soup_message_get_status (msg);
-
-      g_debug ("%s answered HTTP %u with %" G_GSIZE_FORMAT " bytes",
-               request->redacted_url, status, g_bytes_get_size (body));
-
-      if (!kf_parse_check_http (status, soup_message_headers_get_content_type (headers, NULL),
-                                body, &error))
-        {
-          retryable = kf_error_is_transient (error);
-          if (request->spec->spends_money && http_error_may_have_happened (error))
-            set_uncertain_error (&error);
-        }
-      else if (request->spec->raw_body)
-        {
-          value = request->spec->parse (self, body, NULL, &error);
-          if (value == NULL && request->spec->spends_money &&
-              http_error_may_have_happened (error))
-            set_uncertain_error (&error);
-        }
-      else if ((root = kf_parse_envelope (body, &error)) == NULL)
-        {
-          /* A body that is not JSON at all is usually a proxy hiccup. */
-          retryable = kf_error_is_transient (error) ||
-                      g_error_matches (error, KF_ERROR, KF_ERROR_PROTOCOL);
-        }
-      else
-        value = request->spec->parse (self, body, root, &error);
-    }
-
-  if (value != NULL)
-    {
-      g_task_return_pointer (task, value, request->spec->free_result);
-      return;
-    }
 
   g_assert (error != NULL);
 
@@ -405,13 +547,290 @@ on_request_done (GObject      *source,
     }
 
   if (retryable && !request->spec->spends_money &&
-      request->attempt < kf_client_get_max_attempts (self))
+      request->attempt < kf_client_get_max_attempts (self) &&
+      schedule_retry (task))
     {
-      schedule_retry (task);
+      g_error_free (error);
       return;
     }
 
-  g_task_return_error (task, g_steal_pointer (&error));
+  g_task_return_error (task, error);
+}
+
+/* The attempt's own operation failed (or was cancelled): say why. */
+static void
+request_fail_transport (GTask        *task,
+                        SoupMessage  *msg,
+                        const GError *transport_error)
+{
+  KfRequest *request = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      task_return_cancelled (task);
+      return;
+    }
+
+  if (kf_message_take_bad_length_error (msg, &error))
+    {
+      if (request->spec->spends_money)
+        set_uncertain_error (&error);
+      request_fail (task, error, FALSE);
+      return;
+    }
+
+  if (request->timed_out)
+    {
+      error = kf_client_new_timed_out_error (request->deadline_s);
+      if (request->spec->spends_money && request->sent)
+        set_uncertain_error (&error);
+      request_fail (task, error, FALSE);
+      return;
+    }
+
+  error = kf_client_map_transport_error (transport_error, FALSE);
+  g_debug ("%s failed: %s", request->redacted_url, error->message);
+  if (request->spec->spends_money && !error_is_before_sending (transport_error))
+    set_uncertain_error (&error);
+  request_fail (task, error, kf_error_is_transient (error));
+}
+
+static void
+request_process_body (GTask       *task,
+                      SoupMessage *msg,
+                      GBytes      *body)
+{
+  KfClient *self = g_task_get_source_object (task);
+  KfRequest *request = g_task_get_task_data (task);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  guint status = soup_message_get_status (msg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  gboolean retryable = FALSE;
+  gpointer value = NULL;
+
+  g_debug ("%s answered HTTP %u with %" G_GSIZE_FORMAT " bytes",
+           request->redacted_url, status, g_bytes_get_size (body));
+
+  if (!kf_parse_check_http (status, soup_message_headers_get_content_type (headers, NULL),
+                            body, &error))
+    {
+      retryable = kf_error_is_transient (error);
+      if (request->spec->spends_money && http_error_may_have_happened (error))
+        set_uncertain_error (&error);
+    }
+  else if (request->spec->raw_body)
+    {
+      value = request->spec->parse (self, body, NULL, &error);
+      if (value == NULL && request->spec->spends_money &&
+          http_error_may_have_happened (error))
+        set_uncertain_error (&error);
+    }
+  else if ((root = kf_parse_envelope (body, &error)) == NULL)
+    {
+      /* A body that is not JSON at all is usually a proxy hiccup. */
+      retryable = kf_error_is_transient (error) ||
+                  g_error_matches (error, KF_ERROR, KF_ERROR_PROTOCOL);
+    }
+  else
+    value = request->spec->parse (self, body, root, &error);
+
+  if (value != NULL)
+    {
+      g_task_return_pointer (task, value, request->spec->free_result);
+      return;
+    }
+
+  request_fail (task, g_steal_pointer (&error), retryable);
+}
+
+typedef struct {
+  GTask       *task;
+  SoupMessage *msg;
+} BodyRead;
+
+static void
+on_request_body (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  BodyRead *op = user_data;
+  g_autoptr(GTask) task = op->task;
+  g_autoptr(SoupMessage) msg = op->msg;
+  KfRequest *request = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = kf_read_bounded_finish (result, &error);
+
+  g_free (op);
+
+  if (body == NULL)
+    {
+      /* Drop the rest of the answer with its connection. */
+      g_cancellable_cancel (request->attempt_cancellable);
+      if (error->domain == KF_ERROR)
+        {
+          GError *final = g_steal_pointer (&error);
+
+          if (request->spec->spends_money)
+            set_uncertain_error (&final);
+          request_fail (task, final, FALSE);
+        }
+      else
+        request_fail_transport (task, msg, error);
+      return;
+    }
+
+  request_process_body (task, msg, body);
+}
+
+static gboolean
+uri_same_origin (GUri *a,
+                 GUri *b)
+{
+  const char *scheme_a = g_uri_get_scheme (a);
+  const char *scheme_b = g_uri_get_scheme (b);
+  int port_a = g_uri_get_port (a);
+  int port_b = g_uri_get_port (b);
+  gboolean https_a = g_ascii_strcasecmp (scheme_a, "https") == 0;
+  gboolean https_b = g_ascii_strcasecmp (scheme_b, "https") == 0;
+
+  if (port_a == -1)
+    port_a = https_a ? 443 : 80;
+  if (port_b == -1)
+    port_b = https_b ? 443 : 80;
+
+  return g_ascii_strcasecmp (scheme_a, scheme_b) == 0 &&
+         g_uri_get_host (a) != NULL && g_uri_get_host (b) != NULL &&
+         g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0 &&
+         port_a == port_b;
+}
+
+#define MAX_REDIRECTS 5
+
+/* Returns TRUE when @msg was a redirect and has been dealt with. */
+static gboolean
+request_handle_redirect (GTask       *task,
+                         SoupMessage *msg)
+{
+  KfRequest *request = g_task_get_task_data (task);
+  guint status = soup_message_get_status (msg);
+  const char *location;
+  g_autoptr(GUri) target = NULL;
+  GError *error = NULL;
+
+  if (!SOUP_STATUS_IS_REDIRECTION (status))
+    return FALSE;
+  location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
+  if (location == NULL)
+    return FALSE;
+
+  /* Its body is not wanted: drop it with the connection. */
+  g_cancellable_cancel (request->attempt_cancellable);
+
+  if (request->spec->spends_money)
+    {
+      error = g_error_new_literal (KF_ERROR, KF_ERROR_UNCERTAIN,
+                                   _("The server answered the purchase with a redirect, "
+                                     "which is never followed for a purchase. The voucher "
+                                     "may have been created: check your balance and your "
+                                     "vouchers on the website before trying again."));
+      request_fail (task, error, FALSE);
+      return TRUE;
+    }
+
+  target = g_uri_parse_relative (soup_message_get_uri (msg), location, SOUP_HTTP_URI_FLAGS, NULL);
+  if (target == NULL || !uri_same_origin (soup_message_get_uri (msg), target))
+    {
+      if (target != NULL && g_ascii_strcasecmp (g_uri_get_scheme (target), "http") == 0 &&
+          g_ascii_strcasecmp (g_uri_get_scheme (soup_message_get_uri (msg)), "https") == 0)
+        error = g_error_new_literal (KF_ERROR, KF_ERROR_PROTOCOL,
+                                     _("The server sent the request on to an unencrypted "
+                                       "address. It was not followed, so that nothing is "
+                                       "sent in the clear."));
+      else
+        error = g_error_new_literal (KF_ERROR, KF_ERROR_PROTOCOL,
+                                     _("The server sent the request on to another address. "
+                                       "It was not followed: KenFiles only talks to the "
+                                       "server you set."));
+      request_fail (task, error, FALSE);
+      return TRUE;
+    }
+
+  if (++request->redirects > MAX_REDIRECTS)
+    {
+      error = g_error_new_literal (KF_ERROR, KF_ERROR_PROTOCOL,
+                                   _("The server sent the request on too many times."));
+      request_fail (task, error, FALSE);
+      return TRUE;
+    }
+
+  g_free (request->url);
+  request->url = g_uri_to_string (target);
+  g_free (request->redacted_url);
+  request->redacted_url = kf_redact_url (request->url);
+  request_send (g_object_ref (task));
+  return TRUE;
+}
+
+static void
+on_request_sent (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KfRequest *request = g_task_get_task_data (task);
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  BodyRead *op;
+
+  stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (stream == NULL)
+    {
+      request_fail_transport (task, msg, error);
+      return;
+    }
+
+  if (request_handle_redirect (task, msg))
+    return;
+
+  op = g_new0 (BodyRead, 1);
+  op->task = g_steal_pointer (&task);
+  op->msg = g_object_ref (msg);
+  kf_read_bounded_async (stream, KF_JSON_MAX_BYTES, request->attempt_cancellable,
+                         on_request_body, op);
+}
+
+static void
+on_wrote_headers (SoupMessage *msg,
+                  gpointer     user_data)
+{
+  KfRequest *request = user_data;
+
+  request->sent = TRUE;
+}
+
+static void
+on_caller_cancelled (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  KfRequest *request = user_data;
+
+  /* May run in another thread: only cancel, which is thread-safe. */
+  g_cancellable_cancel (request->attempt_cancellable);
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  KfRequest *request = user_data;
+
+  request->timed_out = TRUE;
+  g_clear_pointer (&request->deadline_source, g_source_unref);
+  if (request->attempt_cancellable != NULL)
+    g_cancellable_cancel (request->attempt_cancellable);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -420,19 +839,36 @@ request_send (GTask *task)
   KfClient *self = g_task_get_source_object (task);
   KfRequest *request = g_task_get_task_data (task);
   g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GCancellable) previous = NULL;
+
+  if (request->timed_out)
+    {
+      request_fail (task, kf_client_new_timed_out_error (request->deadline_s), FALSE);
+      g_object_unref (task);
+      return;
+    }
 
   msg = soup_message_new ("GET", request->url);
   g_assert (msg != NULL);
 
+  /* Redirects are ours to judge (same origin only, none for a purchase). */
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   /* libsoup replays idempotent requests that die on a reused connection;
    * a voucher must be sent at most once, so give it a fresh one. */
   if (request->spec->spends_money)
     soup_message_add_flags (msg, SOUP_MESSAGE_NEW_CONNECTION);
 
+  previous = g_steal_pointer (&request->attempt_cancellable);
+  request->attempt_cancellable = g_cancellable_new ();
+  if (g_cancellable_is_cancelled (request->caller_cancellable))
+    g_cancellable_cancel (request->attempt_cancellable);
+  request->sent = FALSE;
+  kf_message_guard_headers (msg, request->attempt_cancellable);
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), request);
+
   g_debug ("GET %s (attempt %u)", request->redacted_url, request->attempt);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task),
-                                    on_request_done, task);
+  soup_session_send_async (self->session, msg, G_PRIORITY_DEFAULT,
+                           request->attempt_cancellable, on_request_sent, task);
 }
 
 /* @params: name/value pairs ended by a NULL name; a NULL value skips its
@@ -498,6 +934,26 @@ kf_client_call (KfClient            *self,
   request->redacted_url = kf_redact_url (request->url);
   request->attempt = 1;
   g_task_set_task_data (task, request, kf_request_free);
+
+  request->attempt_cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      request->caller_cancellable = g_object_ref (cancellable);
+      request->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                                       request, NULL);
+    }
+
+  request->deadline_s = self->deadline;
+  if (self->deadline > 0)
+    {
+      /* Not holding the task: freed with the request, whatever happens. */
+      request->deadline_us = g_get_monotonic_time () + (gint64) self->deadline * G_USEC_PER_SEC;
+      request->deadline_source = g_timeout_source_new ((guint) MIN ((guint64) self->deadline * 1000,
+                                                                    G_MAXUINT));
+      g_source_set_static_name (request->deadline_source, "[kenfiles] call deadline");
+      g_source_set_callback (request->deadline_source, on_deadline, request, NULL);
+      g_source_attach (request->deadline_source, g_task_get_context (task));
+    }
 
   request_send (g_steal_pointer (&task));
 }
@@ -986,6 +1442,40 @@ kf_client_set_retry_policy (KfClient *self,
                 NULL);
 }
 
+void
+kf_client_set_deadline (KfClient *self,
+                        guint     seconds)
+{
+  g_return_if_fail (KF_IS_CLIENT (self));
+
+  g_object_set (self, "deadline", seconds, NULL);
+}
+
+guint
+kf_client_get_deadline (KfClient *self)
+{
+  g_return_val_if_fail (KF_IS_CLIENT (self), 0);
+
+  return self->deadline;
+}
+
+void
+kf_client_set_timeout (KfClient *self,
+                       guint     seconds)
+{
+  g_return_if_fail (KF_IS_CLIENT (self));
+
+  g_object_set (self, "timeout", seconds, NULL);
+}
+
+guint
+kf_client_get_timeout (KfClient *self)
+{
+  g_return_val_if_fail (KF_IS_CLIENT (self), 0);
+
+  return self->timeout;
+}
+
 char *
 kf_client_build_file_url (KfClient   *self,
                           const char *file_code)
@@ -1069,6 +1559,9 @@ kf_client_get_property (GObject    *object,
     case PROP_TIMEOUT:
       g_value_set_uint (value, self->timeout);
       break;
+    case PROP_DEADLINE:
+      g_value_set_uint (value, self->deadline);
+      break;
     case PROP_IDLE_TIMEOUT:
       g_value_set_uint (value, self->idle_timeout);
       break;
@@ -1120,6 +1613,9 @@ kf_client_set_property (GObject      *object,
       if (self->session != NULL)
         g_object_set (self->session, "timeout", self->timeout, NULL);
       break;
+    case PROP_DEADLINE:
+      set_uint_prop (self, &self->deadline, g_value_get_uint (value), prop_id);
+      break;
     case PROP_IDLE_TIMEOUT:
       set_uint_prop (self, &self->idle_timeout, g_value_get_uint (value), prop_id);
       if (self->session != NULL)
@@ -1163,6 +1659,10 @@ kf_client_class_init (KfClientClass *klass)
     g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT, DEFAULT_TIMEOUT_S,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
                        G_PARAM_STATIC_STRINGS);
+  properties[PROP_DEADLINE] =
+    g_param_spec_uint ("deadline", NULL, NULL, 0, G_MAXUINT, DEFAULT_DEADLINE_S,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                       G_PARAM_STATIC_STRINGS);
   properties[PROP_IDLE_TIMEOUT] =
     g_param_spec_uint ("idle-timeout", NULL, NULL, 0, G_MAXUINT, DEFAULT_IDLE_TIMEOUT_S,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
@@ -1184,6 +1684,7 @@ kf_client_init (KfClient *self)
 {
   self->max_connections = DEFAULT_MAX_CONNECTIONS;
   self->timeout = DEFAULT_TIMEOUT_S;
+  self->deadline = DEFAULT_DEADLINE_S;
   self->idle_timeout = DEFAULT_IDLE_TIMEOUT_S;
   self->max_attempts = DEFAULT_MAX_ATTEMPTS;
   self->retry_delay_ms = DEFAULT_RETRY_DELAY_MS;

@@ -27,15 +27,39 @@ typedef void (*KfProgressFunc) (goffset  sent,
 
 /* Properties: "server-url" (construct-only), "api-key" (write-only),
  * "max-connections" (construct-only, default 8; SoupSession
- * max-conns-per-host), "timeout" (seconds, default 30), "idle-timeout"
- * (seconds, default 60), "max-attempts" (default 4), "retry-delay-ms"
- * (base of the exponential backoff, default 500).
+ * max-conns-per-host), "max-attempts" (default 4), "retry-delay-ms"
+ * (base of the exponential backoff, default 500), and the time limits:
+ *
+ * - "deadline" (seconds, default 60; 0 = none): the total time of one API
+ *   call, every attempt and backoff wait included. It is what a command
+ *   line --timeout sets. When it passes, the call fails with
+ *   KF_ERROR_TIMED_OUT (KF_ERROR_UNCERTAIN for a voucher already sent). A
+ *   retry is only started when its backoff wait ends before the deadline;
+ *   an attempt in progress is cut at the deadline.
+ * - "timeout" (seconds, default 30; 0 = none): the idle timeout of one
+ *   attempt, restarted by every byte sent or received. It ends an attempt
+ *   to a server that has gone silent (and the call may retry), and it is
+ *   the only limit while an upload body is being sent (a big file may take
+ *   hours); once the body is sent, the upload's answer gets "deadline".
+ * - "idle-timeout" (seconds, default 60): how long an unused connection
+ *   is kept open for the next call.
+ *
+ * Every answer is read through a bound: more than KF_JSON_MAX_BYTES
+ * (8 MiB, after gzip decompression) is refused while it is read, and
+ * nesting deeper than KF_JSON_MAX_DEPTH (64) is refused before parsing;
+ * both are KF_ERROR_PROTOCOL and not retried.
+ *
+ * Redirects: an API call follows a redirect only to the same origin
+ * (scheme, host and port), at most a few times; anything else, plain
+ * http included, fails with KF_ERROR_PROTOCOL and nothing is sent there.
+ * A voucher purchase follows no redirect at all (KF_ERROR_UNCERTAIN).
  *
  * Every API call fails with KF_ERROR_NO_KEY without sending anything when
  * no key is set, with G_IO_ERROR_CANCELLED when cancelled (also during a
  * backoff wait), and retries transient failures (network, timeout, 5xx,
- * 429, HTML pages, bodies that are not JSON) up to max-attempts; refusals
- * and a rejected key are never retried. */
+ * 429, HTML pages, bodies that are not JSON) up to max-attempts; refusals,
+ * a rejected key and an untrusted certificate (KF_ERROR_CERTIFICATE) are
+ * never retried. */
 
 /* Returns NULL with KF_ERROR_INSECURE_URL for a server URL that is not
  * https and not loopback. @api_key may be NULL (set it later). */
@@ -49,6 +73,13 @@ gboolean    kf_client_has_api_key              (KfClient     *self);
 void        kf_client_set_retry_policy         (KfClient     *self,
                                                 guint         max_attempts,
                                                 guint         base_delay_ms);
+/* The "deadline" and "timeout" properties, in seconds (0 = none). */
+void        kf_client_set_deadline             (KfClient     *self,
+                                                guint         seconds);
+guint       kf_client_get_deadline             (KfClient     *self);
+void        kf_client_set_timeout              (KfClient     *self,
+                                                guint         seconds);
+guint       kf_client_get_timeout              (KfClient     *self);
 /* Builds the file page URL: {server}/{file_code} */
 char       *kf_client_build_file_url           (KfClient     *self,
                                                 const char   *file_code);

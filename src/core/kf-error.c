@@ -28,6 +28,7 @@ kf_error_is_transient (const GError *error)
     case KF_ERROR_NOT_AVAILABLE:
     case KF_ERROR_UNCERTAIN:
     case KF_ERROR_NO_KEY:
+    case KF_ERROR_CERTIFICATE:
     default:
       return FALSE;
     }

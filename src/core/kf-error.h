@@ -27,6 +27,7 @@ typedef enum {
   KF_ERROR_NOT_AVAILABLE,   /* the server does not offer this operation */
   KF_ERROR_UNCERTAIN,       /* answer lost after sending: the action may have happened */
   KF_ERROR_NO_KEY,          /* no API key configured */
+  KF_ERROR_CERTIFICATE,     /* the server's TLS certificate is not trusted: never retried */
 } KfError;
 
 GQuark kf_error_quark (void);

@@ -1071,8 +1071,11 @@ kf_parse_voucher (GBytes  *body,
 
   if (voucher == NULL || *voucher == '\0')
     {
-      g_set_error_literal (error, KF_ERROR, KF_ERROR_PROTOCOL,
-                           _("The server did not return a voucher code."));
+      /* The server said yes without a code: it may well have charged. */
+      g_set_error_literal (error, KF_ERROR, KF_ERROR_UNCERTAIN,
+                           _("The server answered without a voucher code. The voucher "
+                             "may have been created and paid for: check your balance "
+                             "and your vouchers on the website before trying again."));
       return NULL;
     }
   return g_steal_pointer (&voucher);

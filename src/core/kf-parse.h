@@ -57,7 +57,9 @@ KfRemoteStatus *kf_parse_remote_status         (JsonNode     *root,
                                                 GError      **error);
 KfDirectLink   *kf_parse_direct_link           (JsonNode     *root,
                                                 GError      **error);
-/* Works on the raw body: the reseller call may answer plain text. */
+/* Works on the raw body: the reseller call may answer plain text. An
+ * accepted answer without a code is KF_ERROR_UNCERTAIN (it may have been
+ * charged). */
 char           *kf_parse_voucher               (GBytes       *body,
                                                 GError      **error);
 GPtrArray      *kf_parse_file_info             (JsonNode     *root,
