@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <libsoup/soup.h>
@@ -217,6 +218,78 @@ test_stats_days_sorted_and_summed (void)
   g_assert_cmpint (stats->totals.sales, ==, 1);
   g_assert_cmpfloat_with_epsilon (stats->totals.profit_dl, 0.75, 1e-9);
   g_assert_cmpfloat_with_epsilon (stats->totals.profit_total, 2.5 + 1.4, 1e-9);
+}
+
+static void
+test_stats_huge_numbers (void)
+{
+  /* Counts near G_MAXINT64 and amounts near DBL_MAX: the sums saturate
+   * (signed overflow is undefined behaviour), and numbers that do not fit
+   * or are not finite are not taken at all. */
+  g_autoptr(JsonNode) root = envelope_ok (
+    "{\"msg\":\"OK\",\"status\":200,\"result\":["
+    "{\"day\":\"2024-05-01\",\"downloads\":9223372036854775807,\"views\":\"9223372036854775807\","
+    "\"sales\":-9223372036854775807,\"refs\":\"9223372036854775808\","
+    "\"profit_dl\":1e308,\"profit_sales\":\"1.7e308\",\"profit_rebills\":\"inf\","
+    "\"profit_refs\":\"nan\",\"profit_site\":\"1e999\"},"
+    "{\"day\":\"2024-05-02\",\"downloads\":\"9223372036854775807\",\"views\":1,"
+    "\"sales\":\"-9223372036854775808\",\"refs\":\"99999999999999999999\","
+    "\"profit_dl\":\"1e308\",\"profit_sales\":-1.7e308,\"profit_total\":\"-inf\"},"
+    "{\"day\":\"2024-05-03\",\"downloads\":9.3e18,\"views\":\"9223372036854775808.0\","
+    "\"sales\":-9.3e18}]}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfStats) stats = kf_parse_stats (root, &error);
+  KfStatsRow *first, *third;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats->days->len, ==, 3);
+  first = g_ptr_array_index (stats->days, 0);
+  third = g_ptr_array_index (stats->days, 2);
+
+  /* 2^63 does not fit: refused, not wrapped to a negative count. (A bare
+   * JSON literal that large is wrapped by json-glib itself, before us.) */
+  g_assert_cmpint (first->refs, ==, 0);
+  g_assert_cmpint (third->downloads, ==, 0);
+  g_assert_cmpint (third->views, ==, 0);
+  g_assert_cmpint (third->sales, ==, 0);
+  /* inf, nan, 1e999: not numbers we take. */
+  g_assert_cmpfloat (first->profit_rebills, ==, 0.0);
+  g_assert_cmpfloat (first->profit_refs, ==, 0.0);
+  g_assert_cmpfloat (first->profit_site, ==, 0.0);
+  /* A row's own total is finite even when its parts add past DBL_MAX. */
+  g_assert_true (isfinite (first->profit_total));
+  g_assert_cmpfloat (first->profit_total, ==, G_MAXDOUBLE);
+
+  g_assert_cmpint (stats->totals.downloads, ==, G_MAXINT64);
+  g_assert_cmpint (stats->totals.views, ==, G_MAXINT64);
+  g_assert_cmpint (stats->totals.sales, ==, G_MININT64);
+  g_assert_cmpint (stats->totals.refs, ==, 0);
+  g_assert_cmpfloat (stats->totals.profit_dl, ==, G_MAXDOUBLE);
+  g_assert_true (isfinite (stats->totals.profit_sales));
+  g_assert_true (isfinite (stats->totals.profit_total));
+}
+
+static void
+test_stats_row_add_saturates (void)
+{
+  KfStatsRow sum = { 0 };
+  KfStatsRow big = { 0 };
+
+  big.downloads = G_MAXINT64 - 1;
+  big.views = G_MININT64 + 1;
+  big.profit_dl = G_MAXDOUBLE;
+  big.profit_total = -G_MAXDOUBLE;
+  kf_stats_row_add (&sum, &big);
+  kf_stats_row_add (&sum, &big);
+  g_assert_cmpint (sum.downloads, ==, G_MAXINT64);
+  g_assert_cmpint (sum.views, ==, G_MININT64);
+  g_assert_cmpfloat (sum.profit_dl, ==, G_MAXDOUBLE);
+  g_assert_cmpfloat (sum.profit_total, ==, -G_MAXDOUBLE);
+
+  /* Back from the limit in the other direction. */
+  big.downloads = -5;
+  kf_stats_row_add (&sum, &big);
+  g_assert_cmpint (sum.downloads, ==, G_MAXINT64 - 5);
 }
 
 static void
@@ -1145,6 +1218,8 @@ main (int argc, char **argv)
   g_test_add_func ("/parse/stats/documented", test_stats_documented);
   g_test_add_func ("/parse/stats/days", test_stats_days_sorted_and_summed);
   g_test_add_func ("/parse/stats/totals-only", test_stats_totals_only);
+  g_test_add_func ("/parse/stats/huge-numbers", test_stats_huge_numbers);
+  g_test_add_func ("/types/stats-row-add", test_stats_row_add_saturates);
   g_test_add_func ("/parse/stats/disabled", test_stats_disabled);
   g_test_add_func ("/parse/upload/server", test_upload_server);
   g_test_add_func ("/parse/upload/results", test_upload_results);

@@ -153,8 +153,10 @@ node_get_int64 (JsonNode *node,
     }
 
   /* "12.0", 12.0: whole numbers written as decimals. */
-  if (node_get_double (node, &value) && value >= (double) G_MININT64 &&
-      value <= (double) G_MAXINT64)
+  /* (double) G_MAXINT64 rounds up to 2^63, which does not fit: compare
+   * against 2^63 itself, exclusive (the cast would be undefined). */
+  if (node_get_double (node, &value) && value >= -9223372036854775808.0 &&
+      value < 9223372036854775808.0)
     {
       *out = (gint64) value;
       return TRUE;
@@ -668,8 +670,12 @@ parse_stats_row (JsonObject *object,
   row->profit_site = get_double (object, NAMES ("profit_site"), 0);
 
   if (!node_get_double (get_member_any (object, NAMES ("profit_total")), &total))
-    total = row->profit_dl + row->profit_sales + row->profit_rebills +
-            row->profit_refs + row->profit_site;
+    {
+      total = kf_add_finite (row->profit_dl, row->profit_sales);
+      total = kf_add_finite (total, row->profit_rebills);
+      total = kf_add_finite (total, row->profit_refs);
+      total = kf_add_finite (total, row->profit_site);
+    }
   row->profit_total = total;
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
+
 #include <string.h>
 
 #include "kf-types.h"
@@ -80,6 +82,32 @@ kf_stats_row_free (KfStatsRow *row)
   g_free (row);
 }
 
+/* Servers send any number: a sum sticks at the limit instead of
+ * overflowing (undefined for signed integers, infinite for doubles). */
+static gint64
+add_saturating (gint64 a,
+                gint64 b)
+{
+  gint64 result;
+
+  if (!__builtin_add_overflow (a, b, &result))
+    return result;
+  return b > 0 ? G_MAXINT64 : G_MININT64;
+}
+
+static double
+add_finite (double a,
+            double b)
+{
+  double result = a + b;
+
+  if (isfinite (result))
+    return result;
+  if (isnan (result))
+    return 0.0;
+  return result > 0 ? G_MAXDOUBLE : -G_MAXDOUBLE;
+}
+
 void
 kf_stats_row_add (KfStatsRow       *sum,
                   const KfStatsRow *row)
@@ -87,16 +115,23 @@ kf_stats_row_add (KfStatsRow       *sum,
   g_return_if_fail (sum != NULL);
   g_return_if_fail (row != NULL);
 
-  sum->downloads += row->downloads;
-  sum->views += row->views;
-  sum->sales += row->sales;
-  sum->refs += row->refs;
-  sum->profit_dl += row->profit_dl;
-  sum->profit_sales += row->profit_sales;
-  sum->profit_rebills += row->profit_rebills;
-  sum->profit_refs += row->profit_refs;
-  sum->profit_site += row->profit_site;
-  sum->profit_total += row->profit_total;
+  sum->downloads = add_saturating (sum->downloads, row->downloads);
+  sum->views = add_saturating (sum->views, row->views);
+  sum->sales = add_saturating (sum->sales, row->sales);
+  sum->refs = add_saturating (sum->refs, row->refs);
+  sum->profit_dl = add_finite (sum->profit_dl, row->profit_dl);
+  sum->profit_sales = add_finite (sum->profit_sales, row->profit_sales);
+  sum->profit_rebills = add_finite (sum->profit_rebills, row->profit_rebills);
+  sum->profit_refs = add_finite (sum->profit_refs, row->profit_refs);
+  sum->profit_site = add_finite (sum->profit_site, row->profit_site);
+  sum->profit_total = add_finite (sum->profit_total, row->profit_total);
+}
+
+double
+kf_add_finite (double a,
+               double b)
+{
+  return add_finite (a, b);
 }
 
 void

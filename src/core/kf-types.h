@@ -49,9 +49,14 @@ typedef struct {
 void     kf_stats_free (KfStats *stats);
 void     kf_stats_row_free (KfStatsRow *row);
 /* Adds @row's counts and amounts to @sum (not the day): the one stats sum,
- * used for KfStats.totals and by every view that adds rows up. */
+ * used for KfStats.totals and by every view that adds rows up. Counts
+ * saturate at G_MAXINT64/G_MININT64 and amounts stay finite (at most
+ * G_MAXDOUBLE), whatever the server sent. */
 void     kf_stats_row_add (KfStatsRow       *sum,
                            const KfStatsRow *row);
+/* @a + @b kept finite: +-G_MAXDOUBLE instead of an infinity, 0 for NaN. */
+double   kf_add_finite    (double            a,
+                           double            b);
 
 typedef struct {
   char *url;                      /* where to POST the file (may be http, another host) */
