@@ -572,8 +572,13 @@ kf_cli_connect (KfCli *cli,
                               "server-url", server_url,
                               "max-connections", CLAMP (max_connections, 2, 64),
                               NULL);
+  /* --timeout is the whole call's limit (retries included), and no single
+   * silent attempt may take longer either. */
   if (kf_cli_opt_timeout > 0)
-    g_object_set (cli->client, "timeout", (guint) kf_cli_opt_timeout, NULL);
+    g_object_set (cli->client,
+                  "deadline", (guint) kf_cli_opt_timeout,
+                  "timeout", (guint) kf_cli_opt_timeout,
+                  NULL);
   return TRUE;
 }
 
