@@ -216,6 +216,72 @@ kf upload "$work/one.txt" "$work/missing.txt"
 check "a missing file fails the upload, the other is uploaded" \
   sh -c "[ $rc -ne 0 ] && grep -q '^one.txt: http' '$work/out' && grep -q 'missing.txt' '$work/err'"
 
+# --- link formats ------------------------------------------------------------
+
+# py PYTHON-STATEMENTS [ARG...]: `out` is stdout as text, `argv` the arguments.
+py () {
+  code=$1
+  shift
+  python3 -c "import json, re, sys, urllib.request
+out = open(sys.argv[1], encoding='utf-8').read()
+argv = sys.argv[2:]
+$code" "$work/out" "$@" 2>>"$work/err"
+}
+
+nasty='Grüße [1] <a> & "b" x.txt'
+printf 'formats\n' >"$work/$nasty"
+
+kf --json upload --format markdown "$work/$nasty"
+check "upload --format markdown --json: a formatted field beside the link" \
+  py 'f = json.loads(out)["files"][0]
+assert f["name"] == argv[0]
+assert f["formatted"] == "[Grüße \\[1\\] \\<a\\> \\& \"b\" x.txt](" + f["url"] + ")", f["formatted"]' "$nasty"
+code_nasty=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1], encoding="utf-8"))["files"][0]["file_code"])' "$work/out" 2>/dev/null)
+
+kf upload --format bbcode "$work/$nasty" "$work/one.txt"
+check "upload --format bbcode: each file's line is its BBCode link alone" \
+  py 'lines = sorted(out.splitlines())
+assert len(lines) == 2, lines
+assert re.fullmatch(r"\[url=" + re.escape(argv[0]) + r"/\w+\]Grüße ［1］ <a> & \"b\" x\.txt\[/url\]", lines[0]), lines[0]
+assert re.fullmatch(r"\[url=" + re.escape(argv[0]) + r"/\w+\]one\.txt\[/url\]", lines[1]), lines[1]' "$URL"
+
+kf upload --format direct "$work/one.txt"
+check "upload --format direct: not available yet, status 2, nothing uploaded" \
+  sh -c "[ $rc -eq 2 ] && [ ! -s '$work/out' ] && [ \$(wc -l <'$work/err') -eq 1 ]"
+
+kf upload --format qr "$work/one.txt"
+check "upload --format with an unknown format: status 2, one line" \
+  sh -c "[ $rc -eq 2 ] && [ ! -s '$work/out' ] && [ \$(wc -l <'$work/err') -eq 1 ]"
+
+kf link --format html "$code_nasty"
+check "link --format html: the page link and the name, escaped" \
+  py 'assert out == "<a href=\"" + argv[0] + "/" + argv[1] + "\">Grüße [1] &lt;a&gt; &amp; &quot;b&quot; x.txt</a>\n", out' \
+  "$URL" "$code_nasty"
+
+kf link --format plain "$code_nasty"
+check "link --format plain: the page link" py 'assert out == argv[0] + "/" + argv[1] + "\n", out' "$URL" "$code_nasty"
+
+kf --json link --format bbcode "$code_nasty"
+check "link --format bbcode --json: name, page link and formatted" \
+  py 'd = json.loads(out)
+assert d["file_code"] == argv[1] and d["url"] == argv[0] + "/" + argv[1] and d["format"] == "bbcode"
+assert d["name"] == "Grüße [1] <a> & \"b\" x.txt"
+assert d["formatted"] == "[url=" + d["url"] + "]Grüße ［1］ <a> & \"b\" x.txt[/url]", d["formatted"]' \
+  "$URL" "$code_nasty"
+
+kf link --format markdown "$code_two"
+check "link --format markdown" \
+  py 'assert out == "[two name.bin](" + argv[0] + "/" + argv[1] + ")\n", out' "$URL" "$code_two"
+
+kf link --format direct "$code_two"
+check "link --format direct is the direct link" py 'assert out == argv[0] + "\n", out' "$direct"
+
+kf link --format html nosuchcode00
+check "link --format html of an unknown file: non-zero, one line" failed_one_line
+
+kf link --format rtf "$code_two"
+check "link --format with an unknown format: status 2" sh -c "[ $rc -eq 2 ] && [ ! -s '$work/out' ]"
+
 # --- remote upload -----------------------------------------------------------
 
 kf --json remote-upload --wait "$direct"

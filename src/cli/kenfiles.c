@@ -390,6 +390,18 @@ kf_cli_format_date (GDateTime *value)
 }
 
 gboolean
+kf_cli_parse_link_format (KfCli        *cli,
+                          const char   *string,
+                          KfLinkFormat *format)
+{
+  if (string == NULL || kf_link_format_from_string (string, format))
+    return TRUE;
+
+  kf_cli_usage_error (cli, _("--format must be plain, direct, bbcode, html or markdown."));
+  return FALSE;
+}
+
+gboolean
 kf_cli_parse_options (KfCli              *cli,
                       const char         *command,
                       const char         *parameter_string,
@@ -618,11 +630,11 @@ commands_description (void)
   return g_strconcat (_("Commands:"), "\n",
                       "  account                                  ", _("Account information"), "\n",
                       "  stats [--days N]                         ", _("Statistics per day and totals"), "\n",
-                      "  upload FILE… [--folder ID] [--parallel N] [--type auto|prem|reg]\n",
+                      "  upload FILE… [--folder ID] [--parallel N] [--type auto|prem|reg] [--format FORMAT]\n",
                       "                                           ", _("Upload files and print their links"), "\n",
                       "  remote-upload URL [--folder ID] [--wait] ", _("Let the server fetch a URL"), "\n",
                       "  remote-status CODE                       ", _("State of a remote upload"), "\n",
-                      "  link CODE                                ", _("Direct link of one of your files"), "\n",
+                      "  link CODE [--format FORMAT]              ", _("Link to one of your files (direct, plain, bbcode, html, markdown)"), "\n",
                       "  voucher PLAN [--yes]                     ", _("Create a reseller voucher (spends balance)"), "\n",
                       "  vouchers [--resolve ID]                  ", _("List the vouchers bought here, uncertain purchases included"), "\n",
                       "  files [--folder ID]                      ", _("List folders and files"), "\n",

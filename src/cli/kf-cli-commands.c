@@ -260,6 +260,38 @@ kf_cli_stats (KfCli  *cli,
 /* link */
 
 static char *link_code;
+static char *opt_link_format;
+static KfLinkFormat link_format = KF_LINK_FORMAT_DIRECT;
+
+static void
+print_link (KfCli      *cli,
+            const char *url,
+            const char *name,
+            gint64      size)
+{
+  g_autofree char *formatted = kf_link_format (link_format, url, name);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      kf_cli_json_add_string (builder, "file_code", link_code);
+      kf_cli_json_add_string (builder, "url", url);
+      if (link_format == KF_LINK_FORMAT_DIRECT)
+        kf_cli_json_add_int (builder, "size", size, size >= 0);
+      else
+        kf_cli_json_add_string (builder, "name", name);
+      kf_cli_json_add_string (builder, "format", kf_link_format_to_string (link_format));
+      kf_cli_json_add_string (builder, "formatted", formatted);
+      json_builder_end_object (builder);
+      kf_cli_print_json (cli, builder);
+    }
+  else
+    kf_cli_print_text (cli, "%s\n", formatted);
+
+  kf_cli_finish (cli, KF_CLI_EXIT_OK);
+}
 
 static void
 link_cb (GObject      *source,
@@ -277,36 +309,77 @@ link_cb (GObject      *source,
       return;
     }
 
-  if (cli->json)
+  print_link (cli, link->url, NULL, link->size);
+}
+
+static void
+link_info_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  KfCli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  const KfFileInfo *info = NULL;
+
+  files = kf_client_get_file_info_finish (KF_CLIENT (source), result, &error);
+  if (files == NULL)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_object (builder);
-      kf_cli_json_add_string (builder, "file_code", link_code);
-      kf_cli_json_add_string (builder, "url", link->url);
-      kf_cli_json_add_int (builder, "size", link->size, link->size >= 0);
-      json_builder_end_object (builder);
-      kf_cli_print_json (cli, builder);
+      kf_cli_fail (cli, error);
+      return;
     }
-  else
-    kf_cli_print_text (cli, "%s\n", link->url);
 
-  kf_cli_finish (cli, KF_CLI_EXIT_OK);
+  /* Only the file asked for: never another entry's name or link. */
+  for (guint i = 0; i < files->len && info == NULL; i++)
+    {
+      const KfFileInfo *candidate = g_ptr_array_index (files, i);
+
+      /* An unknown code comes back as {filecode, status: 404}. */
+      if (g_strcmp0 (candidate->file_code, link_code) == 0 &&
+          g_strcmp0 (candidate->status, "404") != 0)
+        info = candidate;
+    }
+
+  if (info == NULL || info->url == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The server knows no file “%s”."), link_code);
+
+      kf_cli_fail_literal (cli, "not-found", message);
+      return;
+    }
+
+  print_link (cli, info->url, info->name, info->size);
 }
 
 static void
 link_start (KfCli *cli)
 {
-  kf_client_get_direct_link_async (cli->client, link_code, cli->cancellable, link_cb, cli);
+  if (link_format == KF_LINK_FORMAT_DIRECT)
+    kf_client_get_direct_link_async (cli->client, link_code, cli->cancellable, link_cb, cli);
+  else
+    {
+      const char *codes[] = { link_code, NULL };
+
+      kf_client_get_file_info_async (cli->client, codes, cli->cancellable, link_info_cb, cli);
+    }
 }
 
 gboolean
 kf_cli_link (KfCli  *cli,
              char  **argv)
 {
-  if (!kf_cli_parse_options (cli, "link", _("CODE"), _("Print the direct download link of one of your files."),
-                             NULL, &argv) ||
+  const GOptionEntry entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &opt_link_format,
+      N_("Link format: direct (default), plain (the file’s page), bbcode, html or markdown"), N_("FORMAT") },
+    { NULL }
+  };
+
+  if (!kf_cli_parse_options (cli, "link", _("CODE"),
+                             _("Print a link to one of your files: its direct download link, "
+                               "or its page in a format for forums, web pages or Markdown."),
+                             entries, &argv) ||
       !expect_args (cli, argv, 1, _("the file code")) ||
+      !kf_cli_parse_link_format (cli, opt_link_format, &link_format) ||
       !kf_cli_connect (cli, 2))
     return FALSE;
 

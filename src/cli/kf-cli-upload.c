@@ -16,6 +16,8 @@
 static char *opt_folder;
 static int opt_parallel = DEFAULT_PARALLEL;
 static char *opt_type;
+static char *opt_format;
+static KfLinkFormat link_format = KF_LINK_FORMAT_PLAIN;
 
 /* One argument. */
 typedef struct {
@@ -160,7 +162,12 @@ print_results_json (UploadJob *job)
       if (entry_uploaded (entry))
         {
           kf_cli_json_add_string (builder, "file_code", kf_upload_item_get_file_code (entry->item));
+          g_autofree char *formatted = kf_link_format (link_format,
+                                                       kf_upload_item_get_link (entry->item),
+                                                       entry->name);
+
           kf_cli_json_add_string (builder, "url", kf_upload_item_get_link (entry->item));
+          kf_cli_json_add_string (builder, "formatted", formatted);
         }
       else
         {
@@ -256,6 +263,13 @@ item_state_cb (KfUploadItem *item,
           kf_cli_warn (cli, message);
         }
     }
+  else if (!cli->json && opt_format != NULL)
+    {
+      g_autofree char *formatted = kf_link_format (link_format, kf_upload_item_get_link (item),
+                                                   entry->name);
+
+      kf_cli_print_text (cli, "%s\n", formatted);
+    }
   else if (!cli->json)
     kf_cli_print_text (cli, "%s: %s\n", entry->name, kf_upload_item_get_link (item));
 
@@ -301,6 +315,8 @@ kf_cli_upload (KfCli  *cli,
       N_("Files uploaded at the same time (default: 4)"), N_("N") },
     { "type", 0, 0, G_OPTION_ARG_STRING, &opt_type,
       N_("Upload type: auto (premium if the account is), prem or reg"), N_("TYPE") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format,
+      N_("Print each link alone, in this format: plain, bbcode, html or markdown"), N_("FORMAT") },
     { NULL }
   };
   g_autoptr(GPtrArray) files = NULL;
@@ -326,6 +342,16 @@ kf_cli_upload (KfCli  *cli,
     {
       g_autofree char *message = g_strdup_printf (_("--parallel must be between 1 and %d."), MAX_PARALLEL);
       kf_cli_usage_error (cli, message);
+      return FALSE;
+    }
+
+  if (!kf_cli_parse_link_format (cli, opt_format, &link_format))
+    return FALSE;
+  /* A direct link is one more call per file, not made here yet. */
+  if (link_format == KF_LINK_FORMAT_DIRECT)
+    {
+      kf_cli_usage_error (cli, _("upload --format direct is not available; "
+                                 "use “kenfiles link CODE --format direct”."));
       return FALSE;
     }
 

@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "kf-client.h"
+#include "kf-link-format.h"
 
 G_BEGIN_DECLS
 
@@ -112,6 +113,12 @@ GFile   *kf_cli_file_for_argument     (const char  *arg);
 gboolean kf_cli_check_upload_argument (const char  *arg,
                                        goffset     *size,
                                        GError     **error);
+
+/* --format FORMAT: leaves @format alone when @string is NULL; a usage error
+ * (FALSE) for a name kf_link_format_from_string does not know. */
+gboolean kf_cli_parse_link_format (KfCli        *cli,
+                                   const char   *string,
+                                   KfLinkFormat *format);
 
 /* Commands: each parses its own options and starts its work on the loop;
  * returns FALSE when it already finished (usage error). */
