@@ -638,6 +638,7 @@ test_uncertain_listed_and_resolved (Fixture       *fixture,
   entry = g_ptr_array_index (entries, 0);
   g_assert_cmpint (entry->state, ==, KF_VOUCHER_STATE_RESOLVED);
   g_assert_false (kf_voucher_entry_is_uncertain (entry));
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (fixture, NULL, NULL, &err, "vouchers", "--resolve", "nosuchid", NULL), !=, 0);
 }
 
@@ -727,6 +728,7 @@ hostile_handler (SoupServer        *server,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autofree char *body = NULL;
 
   json_builder_begin_object (builder);
@@ -750,7 +752,8 @@ hostile_handler (SoupServer        *server,
       json_builder_end_object (builder);
     }
   json_builder_end_object (builder);
-  json_generator_set_root (generator, json_builder_get_root (builder));
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
   body = json_generator_to_data (generator, NULL);
   soup_server_message_set_status (msg, 200, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
