@@ -55,7 +55,12 @@ fixture_tear_down (Fixture       *fixture,
     gtk_window_destroy (fixture->window);
   /* The page goes once its cancelled requests have called back. */
   kf_pages_test_wait_until (fixture->page == NULL, 20);
-  g_assert_finalize_object (fixture->client);
+  /* The client goes once the page's last requests (the balance read after a
+   * purchase) have called back: wait for that, then insist it went. */
+  g_object_add_weak_pointer (G_OBJECT (fixture->client), (gpointer *) &fixture->client);
+  g_object_unref (fixture->client);
+  kf_pages_test_wait_until (fixture->client == NULL, 20);
+  g_assert_null (fixture->client);
   kf_sandbox_stop (fixture->sandbox);
   g_object_unref (fixture->sandbox);
   g_remove (fixture->ledger);
