@@ -589,7 +589,7 @@ static void
 remove_body (KfApplication *app,
              gpointer       data)
 {
-  g_autofree char *path = make_sparse_file (data, "movie.mkv", (goffset) 400 * 1000 * 1000);
+  g_autofree char *path = make_sparse_file (data, "movie.mkv", (goffset) 4000 * 1000 * 1000);  /* still running when clicked, even on a fast machine */
   g_autoptr(GFile) file = g_file_new_for_path (path);
   KfWindow *window = kf_app_test_get_window (app);
   KfUploadItem *item;
