@@ -285,6 +285,32 @@ check "link --format html of an unknown file: non-zero, one line" failed_one_lin
 kf link --format rtf "$code_two"
 check "link --format with an unknown format: status 2" sh -c "[ $rc -eq 2 ] && [ ! -s '$work/out' ]"
 
+# --- speed limit -------------------------------------------------------------
+
+for bad in 4X -1 4MB "" 2T 0.1; do
+  kf upload --limit-rate "$bad" "$work/one.txt"
+  check "upload --limit-rate '$bad': refused before anything is sent, status 2, one line" \
+    sh -c "[ $rc -eq 2 ] && [ ! -s '$work/out' ] && [ \$(wc -l <'$work/err') -eq 1 ] && grep -q 'limit-rate' '$work/err'"
+done
+
+head -c 786432 /dev/urandom >"$work/limited.bin"
+started=$(date +%s%N)
+kf --json upload --limit-rate 256K "$work/limited.bin"
+ended=$(date +%s%N)
+check "upload --limit-rate 256K" json 'assert d["uploaded"] == 1 and d["failed"] == 0'
+# 768 KiB at 256 KiB/s: 3 s, less what the bucket may hold (an eighth of a second).
+check "upload --limit-rate 256K of 768 KiB takes at least 2.8 s" \
+  sh -c "[ \$(( ($ended - $started) / 1000000 )) -ge 2800 ]"
+code_limited=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["files"][0]["file_code"])' "$work/out" 2>/dev/null)
+kf link "$code_limited"
+check "the limited upload's bytes arrived exactly" \
+  python3 -c 'import sys, urllib.request
+data = urllib.request.urlopen(sys.argv[1]).read()
+assert data == open(sys.argv[2], "rb").read()' "$(head -n 1 "$work/out")" "$work/limited.bin"
+
+kf --json upload --limit-rate 0 "$work/one.txt"
+check "upload --limit-rate 0 is no limit" json 'assert d["uploaded"] == 1'
+
 # --- remote upload -----------------------------------------------------------
 
 kf --json remote-upload --wait "$direct"

@@ -30,6 +30,13 @@ typedef struct {
   GCancellable *cancel_on_progress;
   gint64        cancelled_at;
   char         *truncate_on_progress;
+  /* Once @change_after bytes are sent, @limit's rate becomes @change_to. */
+  KfRateLimit  *limit;
+  goffset       change_after;
+  guint64       change_to;
+  gint64        changed_at;
+  goffset       sent_at_change;
+  gint64        done_at;
 } Upload;
 
 static void
@@ -110,6 +117,14 @@ on_progress (goffset  sent,
       g_clear_pointer (&upload->truncate_on_progress, g_free);
     }
 
+  if (upload->limit != NULL && upload->changed_at == 0 && sent >= upload->change_after &&
+      sent > 0)
+    {
+      upload->changed_at = g_get_monotonic_time ();
+      upload->sent_at_change = sent;
+      kf_rate_limit_set_rate (upload->limit, upload->change_to);
+    }
+
   if (sent > 0 && upload->cancel_on_progress != NULL && upload->cancelled_at == 0)
     {
       upload->cancelled_at = g_get_monotonic_time ();
@@ -125,17 +140,18 @@ on_upload_done (GObject      *source,
   Upload *upload = user_data;
 
   upload->results = kf_client_upload_finish (KF_CLIENT (source), result, &upload->error);
+  upload->done_at = g_get_monotonic_time ();
   upload->done = TRUE;
 }
 
 static void
-run_upload (KfClient     *client,
-            const char  **paths,
-            guint         n_paths,
-            KfUploadType  type,
-            const char   *folder_id,
-            GCancellable *cancellable,
-            Upload       *upload)
+start_upload (KfClient     *client,
+              const char  **paths,
+              guint         n_paths,
+              KfUploadType  type,
+              const char   *folder_id,
+              GCancellable *cancellable,
+              Upload       *upload)
 {
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -152,6 +168,18 @@ run_upload (KfClient     *client,
   upload->sent = g_array_new (FALSE, FALSE, sizeof (goffset));
   kf_client_upload_async (client, (GFile *const *) files->pdata, files->len, type, folder_id,
                           on_progress, upload, NULL, cancellable, on_upload_done, upload);
+}
+
+static void
+run_upload (KfClient     *client,
+            const char  **paths,
+            guint         n_paths,
+            KfUploadType  type,
+            const char   *folder_id,
+            GCancellable *cancellable,
+            Upload       *upload)
+{
+  start_upload (client, paths, n_paths, type, folder_id, cancellable, upload);
   kf_test_wait_for (&upload->done, 60);
   g_assert_true ((upload->results == NULL) != (upload->error == NULL));
 }
@@ -747,6 +775,175 @@ test_same_as_curl (Fixture       *fixture,
   g_assert_true (kf_test_files_equal (by_curl->path, path));
 }
 
+
+/* Speed limits. Times are lower bounds only: a busy machine can be slower,
+ * never faster than the limit allows. */
+
+#define KIB 1024
+#define MIB (1024 * 1024)
+
+static double
+seconds_since (gint64 start_us,
+               gint64 end_us)
+{
+  return (double) (end_us - start_us) / G_USEC_PER_SEC;
+}
+
+static void
+test_limit_lower_bound (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autofree char *path = kf_test_make_file (fixture->dir, "limited.bin", MIB);
+  g_autoptr(KfRateLimit) limit = kf_rate_limit_new (256 * KIB);
+  g_auto(Upload) upload = { 0 };
+  gint64 start;
+  double took;
+
+  /* A limited upload keeps sending: it is not idle, even when it takes
+   * several times the idle timeout. */
+  kf_client_set_timeout (fixture->client, 1);
+  kf_client_set_rate_limit (fixture->client, limit);
+  start = g_get_monotonic_time ();
+  run_upload_one (fixture, path, &upload);
+  took = seconds_since (start, upload.done_at);
+  g_test_message ("1 MiB at 256K: %.2f s", took);
+
+  assert_success (fixture, result_at (&upload, 0), path, "limited.bin");
+  assert_progress (&upload, MIB);
+  g_assert_cmpuint (n_stored (fixture), ==, 1);
+  /* 4 s at the rate, less what the bucket may hold when the body starts
+   * (it starts empty) and the bytes before the file part. */
+  g_assert_cmpfloat (took, >=, 3.5);
+}
+
+static void
+test_limit_shared (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autofree char *a = kf_test_make_file (fixture->dir, "a.bin", MIB / 2);
+  g_autofree char *b = kf_test_make_file (fixture->dir, "b.bin", MIB / 2 + 7);
+  g_autoptr(KfRateLimit) limit = kf_rate_limit_new (256 * KIB);
+  g_auto(Upload) first = { 0 };
+  g_auto(Upload) second = { 0 };
+  const char *paths_a[] = { a };
+  const char *paths_b[] = { b };
+  gint64 start;
+  double took;
+
+  /* One limit for both together, not one each. */
+  kf_client_set_rate_limit (fixture->client, limit);
+  start = g_get_monotonic_time ();
+  start_upload (fixture->client, paths_a, 1, KF_UPLOAD_TYPE_AUTO, NULL, NULL, &first);
+  start_upload (fixture->client, paths_b, 1, KF_UPLOAD_TYPE_AUTO, NULL, NULL, &second);
+  kf_test_wait_for (&first.done, 60);
+  kf_test_wait_for (&second.done, 60);
+  took = seconds_since (start, MAX (first.done_at, second.done_at));
+  g_test_message ("2 x 512 KiB at 256K together: %.2f s", took);
+
+  assert_success (fixture, result_at (&first, 0), a, "a.bin");
+  assert_success (fixture, result_at (&second, 0), b, "b.bin");
+  g_assert_cmpuint (n_stored (fixture), ==, 2);
+  g_assert_cmpfloat (took, >=, 3.5);
+}
+
+static void
+test_limit_raised (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autofree char *path = kf_test_make_file (fixture->dir, "raised.bin", 4 * MIB);
+  g_autoptr(KfRateLimit) limit = kf_rate_limit_new (64 * KIB);
+  g_auto(Upload) upload = { 0 };
+  double after;
+
+  /* 64 s at 64K; lifted once it is under way, it ends long before. */
+  upload.limit = limit;
+  upload.change_after = 1;
+  upload.change_to = 0;
+  kf_client_set_rate_limit (fixture->client, limit);
+  run_upload_one (fixture, path, &upload);
+
+  g_assert_cmpint (upload.changed_at, >, 0);
+  after = seconds_since (upload.changed_at, upload.done_at);
+  g_test_message ("the rest after the limit was lifted: %.2f s", after);
+  assert_success (fixture, result_at (&upload, 0), path, "raised.bin");
+  g_assert_cmpint (upload.sent_at_change, <, 4 * MIB / 4);
+  g_assert_cmpfloat (after, <, 20.0);
+}
+
+static void
+test_limit_lowered (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  const goffset size = 2 * MIB;
+  g_autofree char *path = kf_test_make_file (fixture->dir, "lowered.bin", size);
+  g_autoptr(KfRateLimit) limit = kf_rate_limit_new (4 * MIB);
+  g_auto(Upload) upload = { 0 };
+  double after, least;
+
+  /* Half a second at 4M; lowered to 256K after 256 KiB, the rest takes
+   * its time at the new rate. */
+  upload.limit = limit;
+  upload.change_after = 256 * KIB;
+  upload.change_to = 256 * KIB;
+  kf_client_set_rate_limit (fixture->client, limit);
+  run_upload_one (fixture, path, &upload);
+
+  g_assert_cmpint (upload.changed_at, >, 0);
+  after = seconds_since (upload.changed_at, upload.done_at);
+  /* Less the new bucket's size and one read already granted. */
+  least = (double) (size - upload.sent_at_change - 32 * KIB - 8 * KIB) / (256 * KIB);
+  g_test_message ("%" G_GOFFSET_FORMAT " bytes left at the change, then %.2f s (at least %.2f)",
+                  size - upload.sent_at_change, after, least);
+  assert_success (fixture, result_at (&upload, 0), path, "lowered.bin");
+  g_assert_cmpfloat (least, >, 2.0);
+  g_assert_cmpfloat (after, >=, least);
+}
+
+static void
+test_limit_unlimited (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autofree char *path = kf_test_make_file (fixture->dir, "unlimited.bin", 16 * MIB);
+  g_autoptr(KfRateLimit) limit = kf_rate_limit_new (0);
+  g_auto(Upload) upload = { 0 };
+  gint64 start;
+  double took;
+
+  /* Rate 0 is no limit: the body is sent as without a limit object. */
+  kf_client_set_rate_limit (fixture->client, limit);
+  g_assert_true (kf_client_get_rate_limit (fixture->client) == limit);
+  start = g_get_monotonic_time ();
+  run_upload_one (fixture, path, &upload);
+  took = seconds_since (start, upload.done_at);
+  g_test_message ("16 MiB, limit object at 0: %.2f s", took);
+  assert_success (fixture, result_at (&upload, 0), path, "unlimited.bin");
+  assert_progress (&upload, 16 * MIB);
+  /* At 1 byte per 20 ms step it would take days; at 4M, 4 s. */
+  g_assert_cmpfloat (took, <, 30.0);
+}
+
+static void
+test_limit_cancel_waiting (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autofree char *path = kf_test_make_file (fixture->dir, "slow.bin", MIB);
+  g_autoptr(KfRateLimit) limit = kf_rate_limit_new (100);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_auto(Upload) upload = { 0 };
+  const char *paths[] = { path };
+  gint64 ended;
+
+  /* 100 bytes per second: every read waits. Cancelling ends the wait now. */
+  upload.cancel_on_progress = cancellable;
+  kf_client_set_rate_limit (fixture->client, limit);
+  run_upload (fixture->client, paths, 1, KF_UPLOAD_TYPE_AUTO, NULL, cancellable, &upload);
+  ended = g_get_monotonic_time ();
+
+  g_assert_error (upload.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (ended - upload.cancelled_at, <, G_USEC_PER_SEC / 2);
+  g_assert_cmpuint (n_stored (fixture), ==, 0);
+}
+
 static const FaultCase retried_faults[] = {
   { KF_SANDBOX_FAULT_CUT_UPLOAD, UPLOAD_PATH },
   { KF_SANDBOX_FAULT_HTML_5XX, UPLOAD_PATH },
@@ -793,6 +990,12 @@ main (int   argc,
   ADD ("folder", test_folder, NULL);
   ADD ("key-not-sent-to-file-server", test_key_not_sent_to_file_server, NULL);
   ADD ("same-as-curl", test_same_as_curl, NULL);
+  ADD ("limit/lower-bound", test_limit_lower_bound, NULL);
+  ADD ("limit/shared", test_limit_shared, NULL);
+  ADD ("limit/raised", test_limit_raised, NULL);
+  ADD ("limit/lowered", test_limit_lowered, NULL);
+  ADD ("limit/unlimited", test_limit_unlimited, NULL);
+  ADD ("limit/cancel-waiting", test_limit_cancel_waiting, NULL);
 
   return g_test_run ();
 }

@@ -632,6 +632,7 @@ commands_description (void)
                       "  stats [--days N]                         ", _("Statistics per day and totals"), "\n",
                       "  upload FILE… [--folder ID] [--parallel N] [--type auto|prem|reg] [--format FORMAT]\n",
                       "                                           ", _("Upload files and print their links"), "\n",
+                      "                                           ", _("--limit-rate RATE: at most RATE bytes per second in all (500K, 4M, 1G)"), "\n",
                       "  remote-upload URL [--folder ID] [--wait] ", _("Let the server fetch a URL"), "\n",
                       "  remote-status CODE                       ", _("State of a remote upload"), "\n",
                       "  link CODE [--format FORMAT]              ", _("Link to one of your files (direct, plain, bbcode, html, markdown)"), "\n",

@@ -17,6 +17,7 @@ static char *opt_folder;
 static int opt_parallel = DEFAULT_PARALLEL;
 static char *opt_type;
 static char *opt_format;
+static char *opt_limit_rate;
 static KfLinkFormat link_format = KF_LINK_FORMAT_PLAIN;
 
 /* One argument. */
@@ -317,6 +318,9 @@ kf_cli_upload (KfCli  *cli,
       N_("Upload type: auto (premium if the account is), prem or reg"), N_("TYPE") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format,
       N_("Print each link alone, in this format: plain, bbcode, html or markdown"), N_("FORMAT") },
+    { "limit-rate", 0, 0, G_OPTION_ARG_STRING, &opt_limit_rate,
+      N_("Send at most RATE bytes per second, all files together (as curl: 500K, 4M, 1G; 0 = no limit)"),
+      N_("RATE") },
     { NULL }
   };
   g_autoptr(GPtrArray) files = NULL;
@@ -326,6 +330,7 @@ kf_cli_upload (KfCli  *cli,
   KfUploadType type;
   UploadJob *job;
   guint n_files;
+  guint64 rate = 0;
 
   if (!kf_cli_parse_options (cli, "upload", _("FILE…"),
                              _("Upload files and print each file’s link."), entries, &argv))
@@ -353,6 +358,19 @@ kf_cli_upload (KfCli  *cli,
       kf_cli_usage_error (cli, _("upload --format direct is not available; "
                                  "use “kenfiles link CODE --format direct”."));
       return FALSE;
+    }
+
+  if (opt_limit_rate != NULL)
+    {
+      g_autoptr(GError) rate_error = NULL;
+
+      if (!kf_rate_limit_parse (opt_limit_rate, &rate, &rate_error))
+        {
+          g_autofree char *message = g_strdup_printf ("--limit-rate: %s", rate_error->message);
+
+          kf_cli_usage_error (cli, message);
+          return FALSE;
+        }
     }
 
   if (opt_type == NULL || g_str_equal (opt_type, "auto"))
@@ -405,6 +423,12 @@ kf_cli_upload (KfCli  *cli,
   /* Two spare connections for the API calls beside the uploads. */
   if (!kf_cli_connect (cli, opt_parallel + 2))
     return FALSE;
+  if (rate > 0)
+    {
+      g_autoptr(KfRateLimit) limit = kf_rate_limit_new (rate);
+
+      kf_client_set_rate_limit (cli->client, limit);
+    }
 
   /* No history: the command line prints its results instead. The client is
    * set once the key is known, which starts the uploads. */

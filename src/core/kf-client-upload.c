@@ -557,6 +557,7 @@ send_body (GTask *task)
                                     G_INPUT_STREAM (file->stream), file->result->size);
     }
   kf_multipart_stream_finish (data->body);
+  kf_multipart_stream_set_rate_limit (data->body, kf_client_get_rate_limit (data->client));
 
   data->msg = soup_message_new_from_uri (SOUP_METHOD_POST, uri);
   /* The body cannot be replayed: never let libsoup resend it on a stale

@@ -34,6 +34,7 @@ struct _KfClient
   guint        idle_timeout;
   guint        max_attempts;
   guint        retry_delay_ms;
+  KfRateLimit *rate_limit;
 
   gboolean     premium_known;
   gboolean     premium;
@@ -51,6 +52,7 @@ enum {
   PROP_IDLE_TIMEOUT,
   PROP_MAX_ATTEMPTS,
   PROP_RETRY_DELAY_MS,
+  PROP_RATE_LIMIT,
   N_PROPS
 };
 
@@ -1476,6 +1478,25 @@ kf_client_get_timeout (KfClient *self)
   return self->timeout;
 }
 
+void
+kf_client_set_rate_limit (KfClient    *self,
+                          KfRateLimit *limit)
+{
+  g_return_if_fail (KF_IS_CLIENT (self));
+  g_return_if_fail (limit == NULL || KF_IS_RATE_LIMIT (limit));
+
+  if (g_set_object (&self->rate_limit, limit))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE_LIMIT]);
+}
+
+KfRateLimit *
+kf_client_get_rate_limit (KfClient *self)
+{
+  g_return_val_if_fail (KF_IS_CLIENT (self), NULL);
+
+  return self->rate_limit;
+}
+
 char *
 kf_client_build_file_url (KfClient   *self,
                           const char *file_code)
@@ -1524,6 +1545,7 @@ kf_client_dispose (GObject *object)
   KfClient *self = KF_CLIENT (object);
 
   g_clear_object (&self->session);
+  g_clear_object (&self->rate_limit);
 
   G_OBJECT_CLASS (kf_client_parent_class)->dispose (object);
 }
@@ -1570,6 +1592,9 @@ kf_client_get_property (GObject    *object,
       break;
     case PROP_RETRY_DELAY_MS:
       g_value_set_uint (value, self->retry_delay_ms);
+      break;
+    case PROP_RATE_LIMIT:
+      g_value_set_object (value, self->rate_limit);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1627,6 +1652,9 @@ kf_client_set_property (GObject      *object,
     case PROP_RETRY_DELAY_MS:
       set_uint_prop (self, &self->retry_delay_ms, g_value_get_uint (value), prop_id);
       break;
+    case PROP_RATE_LIMIT:
+      kf_client_set_rate_limit (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1675,6 +1703,9 @@ kf_client_class_init (KfClientClass *klass)
     g_param_spec_uint ("retry-delay-ms", NULL, NULL, 0, 600000, DEFAULT_RETRY_DELAY_MS,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
                        G_PARAM_STATIC_STRINGS);
+  properties[PROP_RATE_LIMIT] =
+    g_param_spec_object ("rate-limit", NULL, NULL, KF_TYPE_RATE_LIMIT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

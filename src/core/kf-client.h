@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "kf-error.h"
+#include "kf-rate-limit.h"
 #include "kf-types.h"
 
 G_BEGIN_DECLS
@@ -80,6 +81,13 @@ guint       kf_client_get_deadline             (KfClient     *self);
 void        kf_client_set_timeout              (KfClient     *self,
                                                 guint         seconds);
 guint       kf_client_get_timeout              (KfClient     *self);
+/* The "rate-limit" property: upload bodies started afterwards take their
+ * bytes from @limit, shared with every other upload using it (API calls are
+ * not limited). NULL for none. Changing the limit's rate applies at once to
+ * the uploads running; a limited upload that keeps sending is not idle. */
+void         kf_client_set_rate_limit          (KfClient     *self,
+                                                KfRateLimit  *limit);
+KfRateLimit *kf_client_get_rate_limit          (KfClient     *self);
 /* Builds the file page URL: {server}/{file_code} */
 char       *kf_client_build_file_url           (KfClient     *self,
                                                 const char   *file_code);

@@ -53,6 +53,12 @@ struct _KfMultipartStream
   KfMultipartReadResult *spare_result; /* to use again for the next read */
   void         *read_buffer;
   gsize         read_count;
+
+  KfRateLimit  *limit;        /* shared speed limit, or NULL */
+  gulong        limit_handler;
+  gboolean      waiting;      /* the read in flight waits for the limit's tokens */
+  gulong        wait_cancel_handler;
+  gint64        poll_wait_us; /* how long a non-blocking read was told to wait */
 };
 
 static void kf_multipart_stream_pollable_iface_init (GPollableInputStreamInterface *iface);
@@ -381,7 +387,25 @@ kf_multipart_stream_read (GInputStream  *stream,
                           GCancellable  *cancellable,
                           GError       **error)
 {
-  return read_body (KF_MULTIPART_STREAM (stream), buffer, count, cancellable, error);
+  KfMultipartStream *self = KF_MULTIPART_STREAM (stream);
+
+  /* A blocking read may block: it sleeps until the limit allows some bytes. */
+  while (self->limit != NULL && count > 0)
+    {
+      gint64 wait_us = 0;
+      gsize granted = kf_rate_limit_take (self->limit, count, g_get_monotonic_time (), &wait_us);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return -1;
+      if (granted > 0)
+        {
+          count = granted;
+          break;
+        }
+      g_usleep ((gulong) MIN (wait_us, G_USEC_PER_SEC / 10));
+    }
+
+  return read_body (self, buffer, count, cancellable, error);
 }
 
 static void drop_read_source (KfMultipartStream *self);
@@ -505,7 +529,58 @@ read_source_ready (GSource *source)
 {
   KfMultipartStream *self = ((ReadSource *) source)->stream;
 
-  return self->read_callback != NULL || self->read_expected;
+  /* A read waiting for tokens is woken by the source's ready time. */
+  return (self->read_callback != NULL && !self->waiting) || self->read_expected;
+}
+
+/* From the limit (rate changed) or the read's cancellable: ask again now.
+ * g_source_set_ready_time is safe from any thread. */
+static void
+wake_waiting_read (KfMultipartStream *self)
+{
+  if (self->read_source != NULL)
+    g_source_set_ready_time (self->read_source, 0);
+}
+
+static void
+on_wait_cancelled (GCancellable      *cancellable,
+                   KfMultipartStream *self)
+{
+  wake_waiting_read (self);
+}
+
+static void
+end_wait (KfMultipartStream *self)
+{
+  if (self->wait_cancel_handler != 0)
+    g_cancellable_disconnect (self->read_cancellable, self->wait_cancel_handler);
+  self->wait_cancel_handler = 0;
+  self->waiting = FALSE;
+  if (self->read_source != NULL)
+    g_source_set_ready_time (self->read_source, -1);
+}
+
+/* How much of the read in flight the limit allows now; 0 after arranging
+ * to be dispatched again when there will be some. */
+static gsize
+take_tokens (KfMultipartStream *self,
+             GSource           *source)
+{
+  gint64 now = g_source_get_time (source);
+  gint64 wait_us = 0;
+  gsize granted;
+
+  granted = kf_rate_limit_take (self->limit, self->read_count, now, &wait_us);
+  if (granted > 0)
+    return granted;
+
+  self->waiting = TRUE;
+  g_source_set_ready_time (source, now + wait_us);
+  if (self->read_cancellable != NULL && self->wait_cancel_handler == 0)
+    self->wait_cancel_handler = g_cancellable_connect (self->read_cancellable,
+                                                       G_CALLBACK (on_wait_cancelled),
+                                                       self, NULL);
+  return 0;
 }
 
 static gboolean
@@ -522,15 +597,34 @@ read_source_dispatch (GSource     *source,
                       gpointer     unused_data)
 {
   KfMultipartStream *self = ((ReadSource *) source)->stream;
-  g_autoptr(GCancellable) cancellable = g_steal_pointer (&self->read_cancellable);
+  g_autoptr(GCancellable) cancellable = NULL;
   g_autoptr(KfMultipartReadResult) result = NULL;
-  GAsyncReadyCallback callback = g_steal_pointer (&self->read_callback);
+  GAsyncReadyCallback callback;
+  gsize count;
   gboolean more;
 
   /* Expected but not asked for: the next read comes later, wake for it then. */
   self->read_expected = FALSE;
-  if (callback == NULL)
-    return G_SOURCE_CONTINUE;
+  if (self->read_callback == NULL)
+    {
+      /* Woken with no read waiting: stay asleep until the next one. */
+      if (g_source_get_ready_time (source) != -1)
+        g_source_set_ready_time (source, -1);
+      return G_SOURCE_CONTINUE;
+    }
+
+  count = self->read_count;
+  if (self->waiting)
+    end_wait (self);
+  if (self->limit != NULL && !g_cancellable_is_cancelled (self->read_cancellable))
+    {
+      count = take_tokens (self, source);
+      if (count == 0)
+        return G_SOURCE_CONTINUE;
+    }
+
+  cancellable = g_steal_pointer (&self->read_cancellable);
+  callback = g_steal_pointer (&self->read_callback);
 
   /* A result nobody else holds is used again: one object per 8 KiB shows. */
   result = g_steal_pointer (&self->spare_result);
@@ -541,7 +635,7 @@ read_source_dispatch (GSource     *source,
   if (g_cancellable_set_error_if_cancelled (cancellable, &result->error))
     result->size = -1;
   else
-    result->size = read_body (self, self->read_buffer, self->read_count,
+    result->size = read_body (self, self->read_buffer, count,
                               cancellable, &result->error);
 
   callback (result->source_object, G_ASYNC_RESULT (result), result->user_data);
@@ -576,6 +670,8 @@ static GSourceFuncs read_source_funcs = {
 static void
 drop_read_source (KfMultipartStream *self)
 {
+  if (self->waiting)
+    end_wait (self);
   self->read_expected = FALSE;
   g_clear_object (&self->spare_result);
   if (self->read_source == NULL)
@@ -677,8 +773,12 @@ static GSource *
 kf_multipart_stream_create_source (GPollableInputStream *stream,
                                    GCancellable         *cancellable)
 {
-  g_autoptr(GSource) ready = g_timeout_source_new (0);
+  KfMultipartStream *self = KF_MULTIPART_STREAM (stream);
+  /* After a read that would block, ready when the limit said to ask again. */
+  guint wait_ms = (guint) ((self->poll_wait_us + 999) / 1000);
+  g_autoptr(GSource) ready = g_timeout_source_new (wait_ms);
 
+  self->poll_wait_us = 0;
   return g_pollable_source_new_full (stream, ready, cancellable);
 }
 
@@ -688,7 +788,52 @@ kf_multipart_stream_read_nonblocking (GPollableInputStream  *stream,
                                       gsize                  count,
                                       GError               **error)
 {
-  return read_body (KF_MULTIPART_STREAM (stream), buffer, count, NULL, error);
+  KfMultipartStream *self = KF_MULTIPART_STREAM (stream);
+
+  if (self->limit != NULL && count > 0)
+    {
+      gint64 wait_us = 0;
+
+      count = kf_rate_limit_take (self->limit, count, g_get_monotonic_time (), &wait_us);
+      if (count == 0)
+        {
+          self->poll_wait_us = wait_us;
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
+                               "waiting for the speed limit");
+          return -1;
+        }
+    }
+
+  return read_body (self, buffer, count, NULL, error);
+}
+
+static void
+on_limit_changed (KfRateLimit       *limit,
+                  GParamSpec        *pspec,
+                  KfMultipartStream *self)
+{
+  /* A new rate applies to the read waiting now, not after its old wait. */
+  if (self->waiting)
+    wake_waiting_read (self);
+}
+
+void
+kf_multipart_stream_set_rate_limit (KfMultipartStream *self,
+                                    KfRateLimit       *limit)
+{
+  g_return_if_fail (KF_IS_MULTIPART_STREAM (self));
+  g_return_if_fail (limit == NULL || KF_IS_RATE_LIMIT (limit));
+
+  if (self->limit == limit)
+    return;
+  if (self->limit != NULL)
+    g_clear_signal_handler (&self->limit_handler, self->limit);
+  g_set_object (&self->limit, limit);
+  if (limit != NULL)
+    self->limit_handler = g_signal_connect (limit, "notify::rate",
+                                            G_CALLBACK (on_limit_changed), self);
+  if (self->waiting)
+    wake_waiting_read (self);
 }
 
 static void
@@ -709,6 +854,9 @@ kf_multipart_stream_dispose (GObject *object)
 
   for (guint i = 0; i < self->segments->len; i++)
     g_clear_object (&g_array_index (self->segments, Segment, i).stream);
+  if (self->limit != NULL)
+    g_clear_signal_handler (&self->limit_handler, self->limit);
+  g_clear_object (&self->limit);
 }
 
 static void

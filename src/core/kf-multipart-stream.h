@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "kf-rate-limit.h"
+
 G_BEGIN_DECLS
 
 /* A multipart/form-data request body built as a stream: part headers from
@@ -44,5 +46,12 @@ const char        *kf_multipart_stream_get_boundary (KfMultipartStream *self);
  * in the message, or NULL. Lets the caller tell a local file problem from a
  * network one when libsoup reports the request as failed. */
 const GError      *kf_multipart_stream_get_read_error (KfMultipartStream *self);
+/* Reads take their bytes from @limit (shared with other bodies; NULL for
+ * none): an asynchronous read waits on the main loop until the bucket
+ * allows some bytes and returns only those, and a change of the limit's
+ * rate wakes a waiting read at once. Non-blocking reads fail with
+ * G_IO_ERROR_WOULD_BLOCK meanwhile; blocking reads sleep. */
+void               kf_multipart_stream_set_rate_limit (KfMultipartStream *self,
+                                                       KfRateLimit       *limit);
 
 G_END_DECLS
