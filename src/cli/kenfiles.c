@@ -633,6 +633,7 @@ commands_description (void)
                       "  upload FILE… [--folder ID] [--parallel N] [--type auto|prem|reg] [--format FORMAT]\n",
                       "                                           ", _("Upload files and print their links"), "\n",
                       "                                           ", _("--limit-rate RATE: at most RATE bytes per second in all (500K, 4M, 1G)"), "\n",
+                      "  upload -r FOLDER… [--folder ID]          ", _("Upload folders, making the same folders on the server"), "\n",
                       "  remote-upload URL [--folder ID] [--wait] ", _("Let the server fetch a URL"), "\n",
                       "  remote-status CODE                       ", _("State of a remote upload"), "\n",
                       "  link CODE [--format FORMAT]              ", _("Link to one of your files (direct, plain, bbcode, html, markdown)"), "\n",

@@ -99,7 +99,7 @@ set_special_file_error (GError     **error,
 {
   if (S_ISDIR (mode))
     g_set_error (error, KF_ERROR, KF_ERROR_LOCAL_FILE,
-                 _("“%s” is a folder; only files can be uploaded."), name);
+                 _("“%s” is a folder; upload it with -r (its files and folders)."), name);
   else if (S_ISFIFO (mode))
     g_set_error (error, KF_ERROR, KF_ERROR_LOCAL_FILE,
                  _("“%s” is a named pipe, not a file; only regular files can be uploaded."), name);

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `kenfiles upload`: the files go through a KfUploadQueue, the same object
- * the app uploads with, --parallel of them at a time. No history is kept. */
+ * the app uploads with, --parallel of them at a time. No history is kept.
+ * With -r, folders are walked by KfFileScan and made on the server by
+ * KfTreeUpload, as the app does with a dropped folder. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 
 #include "kf-cli.h"
+#include "kf-file-scan.h"
+#include "kf-tree-upload.h"
 #include "kf-upload-queue.h"
 #include "kf-util.h"
 
@@ -18,12 +22,15 @@ static int opt_parallel = DEFAULT_PARALLEL;
 static char *opt_type;
 static char *opt_format;
 static char *opt_limit_rate;
+static gboolean opt_recursive;
 static KfLinkFormat link_format = KF_LINK_FORMAT_PLAIN;
 
 /* One argument. */
 typedef struct {
-  char         *path;         /* as given */
+  char         *path;         /* as given; with -r, the file's own path */
   char         *name;
+  char         *label;        /* printed with the link: the name, or "Photos/2024/a.jpg" with -r */
+  char         *folder_id;    /* with -r: the server folder it went into */
   goffset       size;         /* -1 when unknown */
   KfUploadItem *item;         /* NULL when refused before anything was sent */
   GError       *error;        /* refused, or never sent because the upload stopped */
@@ -42,6 +49,12 @@ typedef struct {
   guint           progress_id;
   goffset         total_size;
   gboolean        ended;
+  GHashTable     *entry_of;   /* KfUploadItem* -> Entry* */
+  /* -r */
+  GPtrArray      *roots;      /* GFile* as given */
+  GPtrArray      *problems;   /* char*, what was skipped while walking */
+  guint           n_created;
+  guint           n_reused;
 } UploadJob;
 
 static gboolean
@@ -77,8 +90,13 @@ upload_job_free (UploadJob *job)
       g_clear_error (&entry->error);
       g_free (entry->path);
       g_free (entry->name);
+      g_free (entry->label);
+      g_free (entry->folder_id);
     }
   g_free (job->entries);
+  g_clear_pointer (&job->entry_of, g_hash_table_unref);
+  g_clear_pointer (&job->roots, g_ptr_array_unref);
+  g_clear_pointer (&job->problems, g_ptr_array_unref);
   g_clear_object (&job->queue);
   g_free (job);
 }
@@ -159,6 +177,11 @@ print_results_json (UploadJob *job)
       json_builder_begin_object (builder);
       kf_cli_json_add_string (builder, "path", entry->path);
       kf_cli_json_add_string (builder, "name", entry->name);
+      if (opt_recursive)
+        {
+          kf_cli_json_add_string (builder, "relative_path", entry->label);
+          kf_cli_json_add_string (builder, "folder_id", entry->folder_id);
+        }
       kf_cli_json_add_int (builder, "size", entry->size, entry->size >= 0);
       if (entry_uploaded (entry))
         {
@@ -185,6 +208,16 @@ print_results_json (UploadJob *job)
   json_builder_end_array (builder);
   kf_cli_json_add_int (builder, "uploaded", job->n_entries - job->n_failed, TRUE);
   kf_cli_json_add_int (builder, "failed", job->n_failed, TRUE);
+  if (opt_recursive)
+    {
+      kf_cli_json_add_int (builder, "folders_created", job->n_created, TRUE);
+      kf_cli_json_add_int (builder, "folders_reused", job->n_reused, TRUE);
+      json_builder_set_member_name (builder, "skipped");
+      json_builder_begin_array (builder);
+      for (guint i = 0; job->problems != NULL && i < job->problems->len; i++)
+        json_builder_add_string_value (builder, g_ptr_array_index (job->problems, i));
+      json_builder_end_array (builder);
+    }
   json_builder_end_object (builder);
 
   kf_cli_print_json (job->cli, builder);
@@ -210,7 +243,9 @@ end_upload (UploadJob *job)
       kf_cli_warn (cli, message);
     }
 
-  kf_cli_finish (cli, job->n_failed > 0 ? KF_CLI_EXIT_FAILED : KF_CLI_EXIT_OK);
+  /* Something skipped while walking a folder is not uploaded either. */
+  kf_cli_finish (cli, job->n_failed > 0 || (job->problems != NULL && job->problems->len > 0)
+                      ? KF_CLI_EXIT_FAILED : KF_CLI_EXIT_OK);
 }
 
 static void
@@ -233,12 +268,9 @@ item_state_cb (KfUploadItem *item,
                UploadJob    *job)
 {
   KfCli *cli = job->cli;
-  Entry *entry = NULL;
+  Entry *entry = g_hash_table_lookup (job->entry_of, item);
   const GError *error;
 
-  for (guint i = 0; i < job->n_entries && entry == NULL; i++)
-    if (job->entries[i].item == item)
-      entry = &job->entries[i];
   g_assert (entry != NULL);
 
   if (kf_upload_item_get_state (item) == KF_UPLOAD_STATE_UPLOADING)
@@ -259,7 +291,7 @@ item_state_cb (KfUploadItem *item,
       if (error == NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_autofree char *message =
-            g_strdup_printf (_("“%s” was not uploaded: %s"), entry->name,
+            g_strdup_printf (_("“%s” was not uploaded: %s"), entry->label,
                              error != NULL ? error->message : _("The file was not uploaded."));
           kf_cli_warn (cli, message);
         }
@@ -272,7 +304,7 @@ item_state_cb (KfUploadItem *item,
       kf_cli_print_text (cli, "%s\n", formatted);
     }
   else if (!cli->json)
-    kf_cli_print_text (cli, "%s: %s\n", entry->name, kf_upload_item_get_link (item));
+    kf_cli_print_text (cli, "%s: %s\n", entry->label, kf_upload_item_get_link (item));
 
   /* A failure common to every file (bad key, no network) would only repeat. */
   if (error != NULL &&
@@ -285,6 +317,17 @@ item_state_cb (KfUploadItem *item,
     end_upload (job);
   else
     update_progress (job);
+}
+
+/* Watches @item for @entry. */
+static void
+watch_item (UploadJob    *job,
+            Entry        *entry,
+            KfUploadItem *item)
+{
+  entry->item = item;
+  g_hash_table_insert (job->entry_of, item, entry);
+  g_signal_connect (item, "notify::state", G_CALLBACK (item_state_cb), job);
 }
 
 static void
@@ -306,6 +349,128 @@ upload_start (KfCli *cli)
     end_upload (job);
 }
 
+static void
+tree_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  UploadJob *job = user_data;
+  KfCli *cli = job->cli;
+  g_autoptr(KfTreeUpload) upload = NULL;
+  g_autoptr(GError) error = NULL;
+  KfFileScan *scan;
+
+  upload = kf_tree_upload_finish (result, &error);
+  if (upload == NULL)
+    {
+      kf_cli_fail (cli, error);
+      return;
+    }
+
+  scan = upload->scan;
+  job->n_created = upload->n_created;
+  job->n_reused = upload->n_reused;
+  job->n_entries = scan->files->len;
+  job->entries = g_new0 (Entry, job->n_entries);
+  for (guint i = 0; i < job->n_entries; i++)
+    {
+      Entry *entry = &job->entries[i];
+      gint64 size = g_array_index (scan->sizes, gint64, i);
+
+      entry->path = g_file_get_parse_name (g_ptr_array_index (scan->files, i));
+      entry->name = g_strdup (g_ptr_array_index (scan->names, i));
+      entry->label = kf_file_scan_dup_path (scan, i);
+      entry->folder_id = g_strdup (g_ptr_array_index (upload->folder_ids, i));
+      entry->size = size;
+      if (size > 0)
+        job->total_size += size;
+      watch_item (job, entry, g_object_ref (g_ptr_array_index (upload->items, i)));
+    }
+
+  upload_start (cli);
+}
+
+static void
+scan_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  UploadJob *job = user_data;
+  KfCli *cli = job->cli;
+  g_autoptr(KfFileScan) scan = NULL;
+  g_autoptr(GError) error = NULL;
+
+  scan = kf_file_scan_finish (result, &error);
+  if (scan == NULL)
+    {
+      kf_cli_fail (cli, error);
+      return;
+    }
+
+  for (guint i = 0; i < scan->problems->len; i++)
+    {
+      kf_cli_warn (cli, g_ptr_array_index (scan->problems, i));
+      g_ptr_array_add (job->problems, g_strdup (g_ptr_array_index (scan->problems, i)));
+    }
+  if (scan->files->len == 0 && scan->dirs->len == 0)
+    {
+      kf_cli_fail_literal (cli, "nothing", _("Nothing to upload."));
+      return;
+    }
+
+  kf_tree_upload_async (job->queue, cli->client, g_steal_pointer (&scan), NULL,
+                        cli->cancellable, tree_cb, job);
+}
+
+static void
+tree_start (KfCli *cli)
+{
+  UploadJob *job = cli->command_data;
+
+  kf_file_scan_async ((GFile * const *) job->roots->pdata, job->roots->len, cli->cancellable,
+                      scan_cb, job);
+}
+
+/* upload -r: walks the arguments, makes their folders on the server, then
+ * uploads as without -r. */
+static gboolean
+upload_tree (KfCli         *cli,
+             char         **args,
+             KfUploadType   type,
+             guint64        rate)
+{
+  UploadJob *job;
+
+  job = g_new0 (UploadJob, 1);
+  job->cli = cli;
+  job->entry_of = g_hash_table_new (NULL, NULL);
+  job->roots = g_ptr_array_new_with_free_func (g_object_unref);
+  job->problems = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (job->roots, kf_cli_file_for_argument (args[i]));
+  cli->command_data = job;
+  cli->command_data_free = (GDestroyNotify) upload_job_free;
+
+  if (!kf_cli_connect (cli, opt_parallel + 2))
+    return FALSE;
+  if (rate > 0)
+    {
+      g_autoptr(KfRateLimit) limit = kf_rate_limit_new (rate);
+
+      kf_client_set_rate_limit (cli->client, limit);
+    }
+
+  /* The client is given to the queue once every file is in it. */
+  job->queue = g_object_new (KF_TYPE_UPLOAD_QUEUE,
+                             "max-parallel", (guint) opt_parallel,
+                             "upload-type", type,
+                             "folder-id", opt_folder,
+                             "report-progress", progress_shown (job),
+                             NULL);
+  kf_cli_require_key (cli, tree_start);
+  return TRUE;
+}
+
 gboolean
 kf_cli_upload (KfCli  *cli,
                char  **argv)
@@ -321,6 +486,9 @@ kf_cli_upload (KfCli  *cli,
     { "limit-rate", 0, 0, G_OPTION_ARG_STRING, &opt_limit_rate,
       N_("Send at most RATE bytes per second, all files together (as curl: 500K, 4M, 1G; 0 = no limit)"),
       N_("RATE") },
+    { "recursive", 'r', 0, G_OPTION_ARG_NONE, &opt_recursive,
+      N_("Upload folders with everything in them, making the same folders on the server "
+         "(in the --folder, reusing folders of the same name)"), NULL },
     { NULL }
   };
   g_autoptr(GPtrArray) files = NULL;
@@ -332,14 +500,15 @@ kf_cli_upload (KfCli  *cli,
   guint n_files;
   guint64 rate = 0;
 
-  if (!kf_cli_parse_options (cli, "upload", _("FILE…"),
+  if (!kf_cli_parse_options (cli, "upload", _("FILE… | -r FOLDER…"),
                              _("Upload files and print each file’s link."), entries, &argv))
     return FALSE;
 
   n_files = g_strv_length (argv) - 1;
   if (n_files == 0)
     {
-      kf_cli_usage_error (cli, _("Missing argument: at least one file."));
+      kf_cli_usage_error (cli, opt_recursive ? _("Missing argument: at least one folder or file.")
+                                             : _("Missing argument: at least one file."));
       return FALSE;
     }
 
@@ -385,8 +554,12 @@ kf_cli_upload (KfCli  *cli,
       return FALSE;
     }
 
+  if (opt_recursive)
+    return upload_tree (cli, argv + 1, type, rate);
+
   job = g_new0 (UploadJob, 1);
   job->cli = cli;
+  job->entry_of = g_hash_table_new (NULL, NULL);
   job->n_entries = n_files;
   job->entries = g_new0 (Entry, n_files);
   cli->command_data = job;
@@ -402,6 +575,7 @@ kf_cli_upload (KfCli  *cli,
 
       entry->path = g_strdup (argv[i + 1]);
       entry->name = g_filename_display_basename (entry->path);
+      entry->label = g_strdup (entry->name);
       /* Checked before anything is sent: a pipe or device is never opened. */
       if (!kf_cli_check_upload_argument (entry->path, &entry->size, &entry->error))
         {
@@ -450,8 +624,7 @@ kf_cli_upload (KfCli  *cli,
 
       if (entry->finished)
         continue;
-      entry->item = g_list_model_get_item (model, k++);
-      g_signal_connect (entry->item, "notify::state", G_CALLBACK (item_state_cb), job);
+      watch_item (job, entry, g_list_model_get_item (model, k++));
     }
 
   kf_cli_require_key (cli, upload_start);

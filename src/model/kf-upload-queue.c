@@ -641,6 +641,14 @@ kf_upload_queue_set_client (KfUploadQueue *self,
   pump (self);
 }
 
+KfClient *
+kf_upload_queue_get_client (KfUploadQueue *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), NULL);
+
+  return self->client;
+}
+
 void
 kf_upload_queue_set_max_parallel (KfUploadQueue *self,
                                   guint          max_parallel)
@@ -719,13 +727,14 @@ kf_upload_queue_add_files (KfUploadQueue      *self,
   kf_upload_queue_add_files_to_folder (self, files, names, sizes, n_files, NULL);
 }
 
-void
-kf_upload_queue_add_files_to_folder (KfUploadQueue      *self,
-                                     GFile * const      *files,
-                                     const char * const *names,
-                                     const gint64       *sizes,
-                                     guint               n_files,
-                                     const char         *folder_id)
+static void
+add_files (KfUploadQueue      *self,
+           GFile * const      *files,
+           const char * const *names,
+           const gint64       *sizes,
+           guint               n_files,
+           const char         *folder_id,
+           const char * const *folder_ids)
 {
   g_autoptr(GPtrArray) items = NULL;
 
@@ -744,6 +753,8 @@ kf_upload_queue_add_files_to_folder (KfUploadQueue      *self,
 
       item = kf_upload_item_new (id, files[i], names ? names[i] : NULL, sizes ? sizes[i] : -1);
       kf_upload_item_set_date (item, now);
+      if (folder_ids != NULL)
+        folder_id = folder_ids[i];
       if (folder_id != NULL)
         g_hash_table_insert (self->folders, g_object_ref (item), g_strdup (folder_id));
       g_ptr_array_add (items, item);
@@ -755,6 +766,30 @@ kf_upload_queue_add_files_to_folder (KfUploadQueue      *self,
   insert_items (self, 0, items);
   notify_pending (self);
   pump (self);
+}
+
+void
+kf_upload_queue_add_files_to_folder (KfUploadQueue      *self,
+                                     GFile * const      *files,
+                                     const char * const *names,
+                                     const gint64       *sizes,
+                                     guint               n_files,
+                                     const char         *folder_id)
+{
+  add_files (self, files, names, sizes, n_files, folder_id, NULL);
+}
+
+void
+kf_upload_queue_add_files_to_folders (KfUploadQueue      *self,
+                                      GFile * const      *files,
+                                      const char * const *names,
+                                      const gint64       *sizes,
+                                      const char * const *folder_ids,
+                                      guint               n_files)
+{
+  g_return_if_fail (folder_ids != NULL || n_files == 0);
+
+  add_files (self, files, names, sizes, n_files, NULL, folder_ids);
 }
 
 static void

@@ -32,6 +32,7 @@ KfHistory     *kf_upload_queue_get_history      (KfUploadQueue *self);
 /* No uploads start while the client is NULL or the queue is paused. */
 void           kf_upload_queue_set_client       (KfUploadQueue *self,
                                                  KfClient      *client);
+KfClient      *kf_upload_queue_get_client       (KfUploadQueue *self);
 void           kf_upload_queue_set_max_parallel (KfUploadQueue *self,
                                                  guint          max_parallel);
 void           kf_upload_queue_set_upload_type  (KfUploadQueue *self,
@@ -56,6 +57,14 @@ void           kf_upload_queue_add_files_to_folder (KfUploadQueue      *self,
                                                     const gint64       *sizes,
                                                     guint               n_files,
                                                     const char         *folder_id);
+/* The same, each file to its own folder: @folder_ids[i] (NULL: the folder
+ * set above). */
+void           kf_upload_queue_add_files_to_folders (KfUploadQueue      *self,
+                                                     GFile * const      *files,
+                                                     const char * const *names,
+                                                     const gint64       *sizes,
+                                                     const char * const *folder_ids,
+                                                     guint               n_files);
 /* Adds a row at the top for a remote URL upload (the server fetches @url)
  * and starts it at once: remote rows do not count against the parallel
  * limit. It is recorded in the history only once done. Returns the row

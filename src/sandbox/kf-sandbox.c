@@ -639,6 +639,56 @@ kf_sandbox_list_files (KfSandbox *self)
   return files;
 }
 
+void
+kf_sandbox_folder_free (KfSandboxFolder *folder)
+{
+  if (folder == NULL)
+    return;
+  g_free (folder->folder_id);
+  g_free (folder->parent_id);
+  g_free (folder->name);
+  g_free (folder);
+}
+
+GPtrArray *
+kf_sandbox_list_folders (KfSandbox *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  GPtrArray *folders;
+
+  g_return_val_if_fail (KF_IS_SANDBOX (self), NULL);
+  folders = g_ptr_array_new_with_free_func ((GDestroyNotify) kf_sandbox_folder_free);
+  locker = g_mutex_locker_new (&self->lock);
+  for (guint i = 0; i < self->folders->len; i++)
+    {
+      const Folder *folder = g_ptr_array_index (self->folders, i);
+      KfSandboxFolder *copy = g_new0 (KfSandboxFolder, 1);
+
+      copy->folder_id = g_strdup (folder->id);
+      copy->parent_id = g_strdup (folder->parent_id);
+      copy->name = g_strdup (folder->name);
+      g_ptr_array_add (folders, copy);
+    }
+  return folders;
+}
+
+char *
+kf_sandbox_add_folder (KfSandbox  *self,
+                       const char *parent_id,
+                       const char *name)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (KF_IS_SANDBOX (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  if (parent_id == NULL)
+    parent_id = "0";
+  locker = g_mutex_locker_new (&self->lock);
+  if (!_kf_sandbox_folder_exists (self, parent_id))
+    return NULL;
+  return g_strdup (_kf_sandbox_add_folder (self, parent_id, name)->id);
+}
+
 guint
 kf_sandbox_get_n_incomplete_uploads (KfSandbox *self)
 {

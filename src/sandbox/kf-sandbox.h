@@ -51,6 +51,15 @@ typedef struct {
 void kf_sandbox_file_free (KfSandboxFile *file);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KfSandboxFile, kf_sandbox_file_free)
 
+typedef struct {
+  char   *folder_id;
+  char   *parent_id;               /* "0" for the root */
+  char   *name;
+} KfSandboxFolder;
+
+void kf_sandbox_folder_free (KfSandboxFolder *folder);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KfSandboxFolder, kf_sandbox_folder_free)
+
 /* @data_dir: where uploaded files go; NULL for a temporary folder that is
  * removed when the sandbox is finalized. */
 KfSandbox  *kf_sandbox_new               (const char      *data_dir);
@@ -96,6 +105,13 @@ GStrv       kf_sandbox_dup_vouchers      (KfSandbox       *self);
 
 /* Files stored so far (GPtrArray of KfSandboxFile), oldest first. */
 GPtrArray  *kf_sandbox_list_files        (KfSandbox       *self);
+/* Folders made so far (GPtrArray of KfSandboxFolder), oldest first. */
+GPtrArray  *kf_sandbox_list_folders      (KfSandbox       *self);
+/* Makes a folder as folder/create would (for tests that need one to exist
+ * already); returns its ID, or NULL when @parent_id does not exist. */
+char       *kf_sandbox_add_folder        (KfSandbox       *self,
+                                          const char      *parent_id,
+                                          const char      *name);
 /* Number of upload requests whose multipart body did not complete (cut,
  * aborted or truncated); they stored nothing. */
 guint       kf_sandbox_get_n_incomplete_uploads (KfSandbox *self);
