@@ -405,6 +405,7 @@ kf_application_startup (GApplication *application)
     { "app.quit", { "<Control>q", NULL } },
     { "window.close", { "<Control>w", NULL } },
     { "win.add-files", { "<Control>o", NULL } },
+    { "win.add-folder", { "<Control><Shift>o", NULL } },
     { "win.paste", { "<Control>v", NULL } },
     { "win.preferences", { "<Control>comma", NULL } },
     { "win.search", { "<Control>f", NULL } },

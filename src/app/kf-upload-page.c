@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "kf-file-scan.h"
+#include "kf-tree-upload.h"
 #include "kf-upload-page.h"
 #include "kf-upload-row.h"
 #include "kf-util.h"
@@ -234,14 +235,49 @@ describe_problems (GPtrArray *problems)
 }
 
 static void
+tree_upload_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KfUploadPage) self = user_data;
+  g_autoptr(KfTreeUpload) upload = NULL;
+  g_autoptr(GError) error = NULL;
+
+  upload = kf_tree_upload_finish (result, &error);
+  if (upload == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    toast (self, error->message);
+}
+
+/* Makes the folders of @scan on the server, then queues its files into them. */
+static void
+upload_tree (KfUploadPage *self,
+             KfFileScan   *scan,
+             const char   *folder_id)
+{
+  g_autoptr(KfFileScan) owned = scan;
+  KfClient *client = self->queue != NULL ? kf_upload_queue_get_client (self->queue) : NULL;
+
+  if (client == NULL)
+    {
+      toast (self, _("Sign in first, then add the folder again"));
+      return;
+    }
+  kf_tree_upload_async (self->queue, client, g_steal_pointer (&owned), folder_id,
+                        self->cancellable, tree_upload_cb, g_object_ref (self));
+}
+
+static void
 folder_dialog_response_cb (AdwMessageDialog *dialog,
                            const char       *response,
                            KfUploadPage     *self)
 {
-  KfFileScan *scan = g_object_get_data (G_OBJECT (dialog), "kf-scan");
+  KfFileScan *scan;
 
-  if (g_str_equal (response, "upload") && scan != NULL)
-    add_scanned (self, scan, g_object_get_data (G_OBJECT (dialog), "kf-folder-id"));
+  if (!g_str_equal (response, "upload"))
+    return;
+  scan = g_object_steal_data (G_OBJECT (dialog), "kf-scan");
+  if (scan != NULL)
+    upload_tree (self, scan, g_object_get_data (G_OBJECT (dialog), "kf-folder-id"));
 }
 
 static void
@@ -256,8 +292,11 @@ ask_about_folders (KfUploadPage *self,
   AdwMessageDialog *dialog;
   guint n = scan->files->len;
 
-  if (n == 0)
+  if (n == 0 && scan->dirs->len == 0)
     heading = g_strdup (_("Nothing to Upload"));
+  else if (n == 0)
+    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Make %u Folder?", "Make %u Folders?",
+                                            scan->dirs->len), scan->dirs->len);
   else
     heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Upload %u File?", "Upload %u Files?", n), n);
 
@@ -281,6 +320,12 @@ ask_about_folders (KfUploadPage *self,
                               n, total);
     }
 
+  if (scan->dirs->len > 0)
+    {
+      g_string_append (body, " ");
+      g_string_append (body, _("The same folders are made on the server, or used when they are there already."));
+    }
+
   if (scan->problems->len > 0)
     {
       g_autofree char *problems = describe_problems (scan->problems);
@@ -294,7 +339,7 @@ ask_about_folders (KfUploadPage *self,
   adw_message_dialog_set_body (dialog, body->str);
   g_string_free (body, TRUE);
 
-  if (n == 0)
+  if (n == 0 && scan->dirs->len == 0)
     {
       adw_message_dialog_add_response (dialog, "cancel", _("_Close"));
       adw_message_dialog_set_close_response (dialog, "cancel");
@@ -470,21 +515,21 @@ kf_upload_page_choose_files (KfUploadPage *self)
   kf_upload_page_choose_files_to_folder (self, NULL);
 }
 
-void
-kf_upload_page_choose_files_to_folder (KfUploadPage *self,
-                                       const char   *folder_id)
+static void
+choose (KfUploadPage         *self,
+        GtkFileChooserAction  action,
+        const char           *title,
+        const char           *folder_id)
 {
   GtkRoot *root;
-
-  g_return_if_fail (KF_IS_UPLOAD_PAGE (self));
 
   if (self->chooser != NULL)
     return;
 
   root = gtk_widget_get_root (GTK_WIDGET (self));
-  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (_("Add Files"),
+  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (title,
                                                                   GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                                  GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                                  action,
                                                                   _("_Add"),
                                                                   _("_Cancel")));
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
@@ -494,26 +539,62 @@ kf_upload_page_choose_files_to_folder (KfUploadPage *self,
   gtk_native_dialog_show (self->chooser);
 }
 
+void
+kf_upload_page_choose_files_to_folder (KfUploadPage *self,
+                                       const char   *folder_id)
+{
+  g_return_if_fail (KF_IS_UPLOAD_PAGE (self));
+
+  choose (self, GTK_FILE_CHOOSER_ACTION_OPEN, _("Add Files"), folder_id);
+}
+
+void
+kf_upload_page_choose_folders_to_folder (KfUploadPage *self,
+                                         const char   *folder_id)
+{
+  g_return_if_fail (KF_IS_UPLOAD_PAGE (self));
+
+  /* Chosen folders go the way dropped ones do: confirmed, then their tree is made. */
+  choose (self, GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("Add Folders"), folder_id);
+}
+
+GtkNativeDialog *
+kf_upload_page_get_chooser (KfUploadPage *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_PAGE (self), NULL);
+
+  return self->chooser;
+}
+
 static void
 paste_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(KfUploadPage) self = user_data;
+  g_autoptr(ScanRequest) request = user_data;
+  KfUploadPage *self = request->self;
   g_autoptr(GError) error = NULL;
   const GValue *value;
 
   value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (value == NULL || !kf_upload_page_drop_value (self, value))
+  if (value == NULL || !kf_upload_page_drop_value_to_folder (self, value, request->folder_id))
     toast (self, _("The clipboard holds no files to upload"));
 }
 
 void
 kf_upload_page_paste (KfUploadPage *self)
 {
+  kf_upload_page_paste_to_folder (self, NULL);
+}
+
+void
+kf_upload_page_paste_to_folder (KfUploadPage *self,
+                                const char   *folder_id)
+{
   GdkClipboard *clipboard;
+  ScanRequest *request;
 
   g_return_if_fail (KF_IS_UPLOAD_PAGE (self));
 
@@ -523,8 +604,12 @@ kf_upload_page_paste (KfUploadPage *self)
       toast (self, _("The clipboard holds no files to upload"));
       return;
     }
+  /* The folder is the one in view at Ctrl+V, not when the clipboard answers. */
+  request = g_new0 (ScanRequest, 1);
+  request->self = g_object_ref (self);
+  request->folder_id = g_strdup (folder_id);
   gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
-                                  self->cancellable, paste_cb, g_object_ref (self));
+                                  self->cancellable, paste_cb, request);
 }
 
 void

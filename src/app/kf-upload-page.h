@@ -32,10 +32,16 @@ void            kf_upload_page_add_files_to_folder    (KfUploadPage  *self,
                                                        const char    *folder_id);
 void            kf_upload_page_choose_files_to_folder (KfUploadPage  *self,
                                                        const char    *folder_id);
+/* Folders, uploaded with their tree of folders. */
+void            kf_upload_page_choose_folders_to_folder (KfUploadPage  *self,
+                                                         const char    *folder_id);
 gboolean        kf_upload_page_drop_value_to_folder   (KfUploadPage  *self,
                                                        const GValue  *value,
                                                        const char    *folder_id);
 void            kf_upload_page_paste           (KfUploadPage  *self);
+/* Pastes files into @folder_id (NULL: the default folder). */
+void            kf_upload_page_paste_to_folder (KfUploadPage  *self,
+                                                const char    *folder_id);
 void            kf_upload_page_focus_search    (KfUploadPage  *self);
 /* Handles a GdkFileList value dropped anywhere on the window. */
 gboolean        kf_upload_page_drop_value      (KfUploadPage  *self,
@@ -51,6 +57,8 @@ GtkLabel       *kf_upload_page_get_progress_label (KfUploadPage *self);
 GtkDropTarget  *kf_upload_page_get_drop_target (KfUploadPage  *self);
 GtkListView    *kf_upload_page_get_list_view   (KfUploadPage  *self);
 GtkEditable    *kf_upload_page_get_search_entry (KfUploadPage *self);
+/* The file chooser being shown, or NULL. */
+GtkNativeDialog *kf_upload_page_get_chooser     (KfUploadPage  *self);
 /* The folder confirmation being shown, or NULL. */
 AdwMessageDialog *kf_upload_page_get_folder_dialog (KfUploadPage *self);
 

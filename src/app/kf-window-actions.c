@@ -31,11 +31,24 @@ add_files_action (GtkWidget  *widget,
 }
 
 static void
+add_folder_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  KfWindow *self = KF_WINDOW (widget);
+  g_autofree char *folder_id = g_strdup (kf_window_get_upload_folder_id (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "upload");
+  kf_upload_page_choose_folders_to_folder (self->upload_page, folder_id);
+}
+
+static void
 paste_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
   KfWindow *self = KF_WINDOW (widget);
+  g_autofree char *folder_id = NULL;
 
   /* Ctrl+V in a text field pastes text, as everywhere else. */
   if (focus_is_editable (self))
@@ -44,8 +57,10 @@ paste_action (GtkWidget  *widget,
       return;
     }
 
+  /* Into the folder the Files page shows, taken before the page changes. */
+  folder_id = g_strdup (kf_window_get_upload_folder_id (self));
   adw_view_stack_set_visible_child_name (self->view_stack, "upload");
-  kf_upload_page_paste (self->upload_page);
+  kf_upload_page_paste_to_folder (self->upload_page, folder_id);
 }
 
 static void
@@ -241,6 +256,7 @@ kf_window_class_install_actions (KfWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   gtk_widget_class_install_action (widget_class, "win.add-files", NULL, add_files_action);
+  gtk_widget_class_install_action (widget_class, "win.add-folder", NULL, add_folder_action);
   gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
@@ -263,6 +279,7 @@ kf_window_update_actions (KfWindow *self)
   const char *visible = adw_view_stack_get_visible_child_name (self->view_stack);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-files", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-folder", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remote-upload", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", signed_in && visible != NULL &&

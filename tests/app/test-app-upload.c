@@ -388,6 +388,30 @@ test_unfinished_restart (void)
   g_unlink (path);
 }
 
+/* The one folder @name in @parent_id on the sandbox (fails when none or several). */
+static const char *
+server_folder (GPtrArray  *folders,
+               const char *parent_id,
+               const char *name)
+{
+  const KfSandboxFolder *found = NULL;
+  guint n = 0;
+
+  for (guint i = 0; i < folders->len; i++)
+    {
+      const KfSandboxFolder *folder = g_ptr_array_index (folders, i);
+
+      if (g_str_equal (folder->parent_id, parent_id) && g_str_equal (folder->name, name))
+        {
+          found = folder;
+          n++;
+        }
+    }
+  if (n != 1)
+    g_error ("%u folders “%s” in folder %s, not 1", n, name, parent_id);
+  return found->folder_id;
+}
+
 static void
 folder_body (KfApplication *app,
              gpointer       data)
@@ -396,8 +420,15 @@ folder_body (KfApplication *app,
   g_autofree char *sub = g_build_filename (top, "2024", NULL);
   g_autoptr(GFile) folder = g_file_new_for_path (top);
   KfWindow *window = kf_app_test_get_window (app);
+  KfSandbox *sandbox = kf_application_get_sandbox (app);
+  /* There already: used, not made again. */
+  g_autofree char *photos = kf_sandbox_add_folder (sandbox, "0", "Photos");
+  g_autoptr(GPtrArray) folders_before = kf_sandbox_list_folders (sandbox);
+  g_autoptr(GPtrArray) folders = NULL;
+  g_autoptr(GPtrArray) files = NULL;
   AdwMessageDialog *dialog;
   const char *body;
+  const char *year;
 
   g_assert_true (kf_app_test_drop_files (window, &folder, 1));
 
@@ -415,6 +446,18 @@ folder_body (KfApplication *app,
   assert_uploaded (app, top, "one.jpg");
   assert_uploaded (app, top, "two.jpg");
   assert_uploaded (app, sub, "three.jpg");
+
+  /* The same tree on the server: Photos (reused), 2024 and the empty folder
+   * in it, nothing for the loop; each file in its folder. */
+  folders = kf_sandbox_list_folders (sandbox);
+  g_assert_cmpuint (folders->len, ==, folders_before->len + 2);
+  g_assert_cmpstr (server_folder (folders, "0", "Photos"), ==, photos);
+  year = server_folder (folders, photos, "2024");
+  server_folder (folders, photos, "Empty");
+  files = kf_sandbox_list_files (sandbox);
+  g_assert_cmpstr (find_server_file (files, "one.jpg")->folder_id, ==, photos);
+  g_assert_cmpstr (find_server_file (files, "two.jpg")->folder_id, ==, photos);
+  g_assert_cmpstr (find_server_file (files, "three.jpg")->folder_id, ==, year);
 }
 
 static void
@@ -425,10 +468,12 @@ test_folder_drop (void)
   g_autofree char *sub = g_build_filename (top, "2024", NULL);
   g_autofree char *loop = g_build_filename (sub, "back-to-top", NULL);
   g_autofree char *broken = g_build_filename (top, "dangling", NULL);
+  g_autofree char *empty = g_build_filename (top, "Empty", NULL);
   g_autofree char *p1 = NULL, *p2 = NULL, *p3 = NULL;
 
   forget_history ();
   g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (empty, 0700), ==, 0);
   p1 = kf_test_make_file (top, "one.jpg", 1500);
   p2 = kf_test_make_file (top, "two.jpg", 2500);
   p3 = kf_test_make_file (sub, "three.jpg", 3500);
@@ -484,6 +529,80 @@ test_paste (void)
   kf_app_test_run (TRUE, paste_body, dir);
 }
 
+/* Ctrl+V while the Files page shows a folder uploads into that folder. */
+static void
+paste_into_folder_body (KfApplication *app,
+                        gpointer       data)
+{
+  g_autofree char *path = g_build_filename (data, "pasted-here.txt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  KfWindow *window = kf_app_test_get_window (app);
+  KfFilesPage *files_page = kf_window_get_files_page (window);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
+  g_autoptr(GPtrArray) files = NULL;
+  GValue value = G_VALUE_INIT;
+  KfUploadItem *item;
+  KfSandboxFile *stored;
+
+  kf_app_test_wait_until (g_strcmp0 (kf_window_get_visible_page (window), "main") == 0, 10);
+  adw_view_stack_set_visible_child_name (kf_window_get_view_stack (window), "files");
+  kf_files_page_open_folder (files_page, "1", "Documents");
+  g_assert_cmpstr (kf_window_get_upload_folder_id (window), ==, "1");
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (&file, 1));
+  gdk_clipboard_set_value (clipboard, &value);
+  g_value_unset (&value);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.paste", NULL);
+  kf_app_test_wait_until ((item = kf_app_test_find_item (app, "pasted-here.txt")) != NULL, 10);
+  kf_app_test_wait_until (!kf_upload_item_is_active (item), 30);
+  assert_uploaded (app, data, "pasted-here.txt");
+  files = kf_sandbox_list_files (kf_application_get_sandbox (app));
+  stored = find_server_file (files, "pasted-here.txt");
+  g_assert_cmpstr (stored->folder_id, ==, "1");
+}
+
+static void
+test_paste_into_folder (void)
+{
+  g_autofree char *dir = make_dir ();
+
+  g_free (kf_test_make_file (dir, "pasted-here.txt", 778));
+  forget_history ();
+  kf_app_test_run (TRUE, paste_into_folder_body, dir);
+}
+
+/* "Add Folder…" (Ctrl+Shift+O) asks for folders; what is chosen then goes
+ * the way of a dropped folder (/app/upload/folder). */
+static void
+choose_folder_body (KfApplication *app,
+                    gpointer       data)
+{
+  KfWindow *window = kf_app_test_get_window (app);
+  KfUploadPage *page = kf_window_get_upload_page (window);
+  GtkNativeDialog *chooser;
+
+  kf_app_test_wait_until (g_strcmp0 (kf_window_get_visible_page (window), "main") == 0, 10);
+  g_assert_null (kf_upload_page_get_chooser (page));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-folder", NULL);
+  chooser = kf_upload_page_get_chooser (page);
+  g_assert_nonnull (chooser);
+  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
+                   GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
+  g_assert_true (gtk_file_chooser_get_select_multiple (GTK_FILE_CHOOSER (chooser)));
+
+  gtk_native_dialog_hide (chooser);
+  g_signal_emit_by_name (chooser, "response", GTK_RESPONSE_CANCEL);
+  g_assert_null (kf_upload_page_get_chooser (page));
+}
+
+static void
+test_choose_folder (void)
+{
+  kf_app_test_run (TRUE, choose_folder_body, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -495,6 +614,8 @@ main (int   argc,
   g_test_add_func ("/app/upload/fault-then-retry", test_fault_then_retry);
   g_test_add_func ("/app/upload/folder", test_folder_drop);
   g_test_add_func ("/app/upload/paste", test_paste);
+  g_test_add_func ("/app/upload/paste-into-folder", test_paste_into_folder);
+  g_test_add_func ("/app/upload/choose-folder", test_choose_folder);
   g_test_add_func ("/app/history/restart", test_history_survives_restart);
   g_test_add_func ("/app/history/unfinished", test_unfinished_restart);
 
