@@ -6,6 +6,9 @@
 #
 #   sh build-aux/debian13.sh            # exits non-zero when anything failed
 #   sh build-aux/debian13.sh --testlog  # prints where the meson testlog lands
+#   sh build-aux/debian13.sh --run CMD… # runs CMD in the root, in the checkout
+#                                       # (e.g. one test: --run meson test -C
+#                                       # _build-debian13 purchase)
 #
 # It follows the CI leg convention (.ci/run runs build-aux/ci-debian13.sh when
 # that file exists): once the suite passes on Debian 13, renaming this file to
@@ -28,8 +31,12 @@ if [ "${1-}" = --testlog ]; then
   echo "$build/meson-logs/testlog.json"
   exit 0
 fi
-if [ $# -ne 0 ]; then
-  echo "usage: $0 [--testlog]" >&2
+run_mode=false
+if [ "${1-}" = --run ] && [ $# -gt 1 ]; then
+  run_mode=true
+  shift
+elif [ $# -ne 0 ]; then
+  echo "usage: $0 [--testlog | --run COMMAND...]" >&2
   exit 2
 fi
 
@@ -233,6 +240,12 @@ case $gitdir in
     do_mount "$root$gitdir" --bind "$gitdir"
     ;;
 esac
+
+if $run_mode; then
+  status=0
+  in_root "$root" sh -c 'cd "$1" && shift && exec "$@"' sh "$srcdir" "$@" || status=$?
+  exit "$status"
+fi
 
 rm -f "$srcdir/$build/meson-logs/testlog.json"
 say "building and testing in $build"

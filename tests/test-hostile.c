@@ -610,9 +610,11 @@ test_negative_content_length (void)
                 "Connection: close\r\n\r\n"
                 "{\"status\":200,\"msg\":\"OK\",\"result\":{\"email\":\"a@b.c\"}}";
   kf_client_set_retry_policy (client, 1, 0);
-  /* Any other warning still ends the test; this one is recorded. */
-  old_fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  handler = g_log_set_handler ("GLib-GObject", G_LOG_LEVEL_WARNING, on_gobject_warning, NULL);
+  /* Any other warning still ends the test; this one is recorded. GLib 2.74
+   * reports the bad value as a warning, newer GLib (Debian 13) as a critical. */
+  old_fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  handler = g_log_set_handler ("GLib-GObject", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL,
+                               on_gobject_warning, NULL);
   info = account_info (client, &error);
   g_log_remove_handler ("GLib-GObject", handler);
   g_log_set_always_fatal (old_fatal);
@@ -622,8 +624,9 @@ test_negative_content_length (void)
   g_assert_cmpstr (error->message, ==,
                    "The server’s answer gave an impossible length; it was not read.");
   if (libsoup_warned)
-    /* libsoup 3.2 hands the length to its body stream (which warns) in the
-     * same step as it emits got-headers: no client hook runs before it. */
+    /* libsoup (3.2 and 3.6 alike) hands the length to its body stream (which
+     * warns) in the same step as it emits got-headers: no client hook runs
+     * before it. */
     g_test_incomplete ("libsoup itself warns about a negative Content-Length");
 }
 
