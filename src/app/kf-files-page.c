@@ -7,6 +7,7 @@
 #include "kf-files-item.h"
 #include "kf-files-page.h"
 #include "kf-files-row.h"
+#include "kf-alert.h"
 #include "kf-pages-util.h"
 #include "kf-util.h"
 
@@ -465,46 +466,41 @@ name_dialog_new (KfFilesPage *self,
                  const char  *response_label,
                  const char  *text)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *dialog;
   GtkWidget *entry = gtk_entry_new ();
 
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, NULL);
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    response_id, response_label,
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), response_id,
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), response_id);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = kf_alert_new (GTK_WIDGET (self), heading, NULL);
+  kf_alert_set_body (dialog, body);
+  kf_alert_add_response (dialog, "cancel", _("_Cancel"));
+  kf_alert_add_response (dialog, response_id, response_label);
+  kf_alert_set_response_appearance (dialog, response_id, ADW_RESPONSE_SUGGESTED);
+  kf_alert_set_default_response (dialog, response_id);
+  kf_alert_set_close_response (dialog, "cancel");
 
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   gtk_editable_set_text (GTK_EDITABLE (entry), text != NULL ? text : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Name"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), response_id,
-                                           text != NULL && *text != '\0');
+  kf_alert_set_extra_child (dialog, entry);
+  kf_alert_set_response_enabled (dialog, response_id, text != NULL && *text != '\0');
   g_object_set_data (G_OBJECT (dialog), "kf-response", (gpointer) g_intern_string (response_id));
   return dialog;
 }
 
 static void
 name_entry_changed_cb (GtkEditable      *entry,
-                       AdwMessageDialog *dialog)
+                       GtkWidget        *dialog)
 {
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
 
-  adw_message_dialog_set_response_enabled (dialog, g_object_get_data (G_OBJECT (dialog), "kf-response"),
-                                           *text != '\0');
+  kf_alert_set_response_enabled (dialog, g_object_get_data (G_OBJECT (dialog), "kf-response"),
+                                 *text != '\0');
 }
 
 static char *
-dup_dialog_name (AdwMessageDialog *dialog)
+dup_dialog_name (GtkWidget        *dialog)
 {
-  GtkWidget *entry = adw_message_dialog_get_extra_child (dialog);
+  GtkWidget *entry = kf_alert_get_extra_child (dialog);
 
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
 }
@@ -536,7 +532,7 @@ folder_created_cb (GObject      *object,
 }
 
 static void
-new_folder_response_cb (AdwMessageDialog *dialog,
+new_folder_response_cb (GtkWidget        *dialog,
                         const char       *response,
                         KfFilesPage      *self)
 {
@@ -566,10 +562,10 @@ new_folder_action (GtkWidget  *widget,
   body = g_strdup_printf (_("The folder is created in “%s”."),
                           g_array_index (self->path, PathPart, self->path->len - 1).name);
   dialog = name_dialog_new (self, _("New Folder"), body, "create", _("C_reate"), NULL);
-  g_signal_connect (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog)), "changed",
+  g_signal_connect (kf_alert_get_extra_child (dialog), "changed",
                     G_CALLBACK (name_entry_changed_cb), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (new_folder_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  kf_alert_present (dialog);
 }
 
 static void
@@ -600,7 +596,7 @@ file_renamed_cb (GObject      *object,
 }
 
 static void
-rename_response_cb (AdwMessageDialog *dialog,
+rename_response_cb (GtkWidget        *dialog,
                     const char       *response,
                     KfFilesPage      *self)
 {
@@ -646,10 +642,10 @@ rename_action (GtkWidget  *widget,
                             "rename", _("_Rename"),
                             item != NULL ? kf_files_item_get_name (item) : NULL);
   g_object_set_data_full (G_OBJECT (dialog), "kf-code", g_strdup (code), g_free);
-  entry = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
+  entry = kf_alert_get_extra_child (dialog);
   g_signal_connect (entry, "changed", G_CALLBACK (name_entry_changed_cb), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (rename_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  kf_alert_present (dialog);
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, select_basename_cb, g_object_ref (entry), g_object_unref);
 }
 

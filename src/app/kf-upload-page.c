@@ -9,6 +9,7 @@
 #include "kf-upload-row.h"
 #include "kf-util.h"
 #include "kf-window.h"
+#include "kf-alert.h"
 #include "kf-pages-util.h"
 
 /* Problems listed one by one in the folder dialog before "and N more". */
@@ -25,7 +26,7 @@ struct _KfUploadPage {
   char                 *search;      /* casefolded, NULL when not searching */
   GtkDropTarget        *drop_target;
   GCancellable         *cancellable;
-  AdwMessageDialog     *folder_dialog;     /* weak */
+  GtkWidget            *folder_dialog;     /* weak */
   GtkNativeDialog      *chooser;
 
   GtkWidget            *drop_area;
@@ -267,7 +268,7 @@ upload_tree (KfUploadPage *self,
 }
 
 static void
-folder_dialog_response_cb (AdwMessageDialog *dialog,
+folder_dialog_response_cb (GtkWidget        *dialog,
                            const char       *response,
                            KfUploadPage     *self)
 {
@@ -288,8 +289,7 @@ ask_about_folders (KfUploadPage *self,
   g_autofree char *heading = NULL;
   g_autofree char *total = kf_format_size ((gint64) scan->total_size);
   GString *body = g_string_new (NULL);
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   guint n = scan->files->len;
 
   if (n == 0 && scan->dirs->len == 0)
@@ -334,25 +334,22 @@ ask_about_folders (KfUploadPage *self,
       g_string_append (body, problems);
     }
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                       heading, NULL));
-  adw_message_dialog_set_body (dialog, body->str);
+  dialog = kf_alert_new (GTK_WIDGET (self), heading, NULL);
+  kf_alert_set_body (dialog, body->str);
   g_string_free (body, TRUE);
 
   if (n == 0 && scan->dirs->len == 0)
     {
-      adw_message_dialog_add_response (dialog, "cancel", _("_Close"));
-      adw_message_dialog_set_close_response (dialog, "cancel");
+      kf_alert_add_response (dialog, "cancel", _("_Close"));
+      kf_alert_set_close_response (dialog, "cancel");
     }
   else
     {
-      adw_message_dialog_add_responses (dialog,
-                                        "cancel", _("_Cancel"),
-                                        "upload", _("_Upload"),
-                                        NULL);
-      adw_message_dialog_set_response_appearance (dialog, "upload", ADW_RESPONSE_SUGGESTED);
-      adw_message_dialog_set_default_response (dialog, "upload");
-      adw_message_dialog_set_close_response (dialog, "cancel");
+      kf_alert_add_response (dialog, "cancel", _("_Cancel"));
+      kf_alert_add_response (dialog, "upload", _("_Upload"));
+      kf_alert_set_response_appearance (dialog, "upload", ADW_RESPONSE_SUGGESTED);
+      kf_alert_set_default_response (dialog, "upload");
+      kf_alert_set_close_response (dialog, "cancel");
     }
 
   g_object_set_data_full (G_OBJECT (dialog), "kf-scan", scan, (GDestroyNotify) kf_file_scan_free);
@@ -364,7 +361,7 @@ ask_about_folders (KfUploadPage *self,
   self->folder_dialog = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->folder_dialog);
 
-  gtk_window_present (GTK_WINDOW (dialog));
+  kf_alert_present (dialog);
 }
 
 static void
@@ -1222,7 +1219,7 @@ kf_upload_page_get_search_entry (KfUploadPage *self)
   return GTK_EDITABLE (self->search_entry);
 }
 
-AdwMessageDialog *
+GtkWidget *
 kf_upload_page_get_folder_dialog (KfUploadPage *self)
 {
   g_return_val_if_fail (KF_IS_UPLOAD_PAGE (self), NULL);

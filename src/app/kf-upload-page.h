@@ -60,6 +60,6 @@ GtkEditable    *kf_upload_page_get_search_entry (KfUploadPage *self);
 /* The file chooser being shown, or NULL. */
 GtkNativeDialog *kf_upload_page_get_chooser     (KfUploadPage  *self);
 /* The folder confirmation being shown, or NULL. */
-AdwMessageDialog *kf_upload_page_get_folder_dialog (KfUploadPage *self);
+GtkWidget *kf_upload_page_get_folder_dialog (KfUploadPage *self);
 
 G_END_DECLS

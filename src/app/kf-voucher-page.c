@@ -9,6 +9,7 @@
 #include "kf-adaptive-box.h"
 #include "kf-keyring.h"
 #include "kf-ledger.h"
+#include "kf-alert.h"
 #include "kf-pages-util.h"
 #include "kf-voucher-item.h"
 #include "kf-voucher-page.h"
@@ -730,7 +731,7 @@ purchase (KfVoucherPage *self)
 static void
 update_confirm_body (KfVoucherPage *self)
 {
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   const char *plan;
   g_autofree char *plan_name = NULL;
   g_autofree char *body = NULL;
@@ -741,7 +742,7 @@ update_confirm_body (KfVoucherPage *self)
   /* The balance may arrive after the question was answered. */
   if (self->confirm_dialog == NULL)
     return;
-  dialog = ADW_MESSAGE_DIALOG (self->confirm_dialog);
+  dialog = self->confirm_dialog;
   plan = g_object_get_data (G_OBJECT (dialog), "kf-plan");
   plan_name = kf_pages_plan_dup_name (plan);
 
@@ -767,14 +768,16 @@ update_confirm_body (KfVoucherPage *self)
 
       /* TRANSLATORS: after the question whether to buy; %s is an amount of money */
       price = g_strdup_printf (_("Last charged for this plan: %s."), money);
-      adw_message_dialog_format_body (dialog, "%s %s", body, price);
+      g_autofree char *text = g_strdup_printf ("%s %s", body, price);
+
+      kf_alert_set_body (dialog, text);
     }
   else
-    adw_message_dialog_set_body (dialog, body);
+    kf_alert_set_body (dialog, body);
 }
 
 static void
-confirm_response_cb (AdwMessageDialog *dialog,
+confirm_response_cb (GtkWidget        *dialog,
                      const char       *response,
                      KfVoucherPage    *self)
 {
@@ -810,7 +813,6 @@ create_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   KfVoucherPage *self = KF_VOUCHER_PAGE (widget);
-  GtkRoot *root;
   GtkWidget *dialog;
 
   if (self->busy || self->confirm_dialog != NULL || self->client == NULL || self->plan == NULL ||
@@ -822,16 +824,11 @@ create_action (GtkWidget  *widget,
   g_clear_object (&self->purchase);
   self->purchase = kf_voucher_purchase_new (self->client, self->ledger_path, self->plan);
 
-  root = gtk_widget_get_root (widget);
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Create Voucher?"), NULL);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "create", _("C_reate and Charge"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "create",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = kf_alert_new (widget, _("Create Voucher?"), NULL);
+  kf_alert_add_response (dialog, "cancel", _("_Cancel"));
+  kf_alert_add_response (dialog, "create", _("C_reate and Charge"));
+  kf_alert_set_response_appearance (dialog, "create", ADW_RESPONSE_SUGGESTED);
+  kf_alert_set_close_response (dialog, "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "kf-plan", g_strdup (self->plan), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, 0);
   g_signal_connect_object (self->purchase, "notify::balance-before",
@@ -839,7 +836,7 @@ create_action (GtkWidget  *widget,
 
   g_set_weak_pointer (&self->confirm_dialog, dialog);
   update_confirm_body (self);
-  gtk_window_present (GTK_WINDOW (dialog));
+  kf_alert_present (dialog);
 }
 
 static void

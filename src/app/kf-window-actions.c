@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "kf-alert.h"
 #include "kf-preferences-window.h"
 #include "kf-remote-upload-dialog.h"
 #include "kf-window-private.h"
@@ -108,7 +109,7 @@ remote_upload_action (GtkWidget  *widget,
 
   dialog = kf_remote_upload_dialog_new (GTK_WINDOW (self));
   g_signal_connect_object (dialog, "submitted", G_CALLBACK (remote_submitted_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  kf_alert_present (dialog);
 }
 
 static void
@@ -142,7 +143,7 @@ sign_out_cb (GObject      *object,
 }
 
 static void
-sign_out_response_cb (AdwMessageDialog *dialog,
+sign_out_response_cb (GtkWidget        *dialog,
                       const char       *response,
                       KfWindow         *self)
 {
@@ -158,29 +159,30 @@ sign_out_action (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   KfWindow *self = KF_WINDOW (widget);
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   guint n_pending = kf_upload_queue_get_n_pending (kf_application_get_queue (self->application));
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Sign Out?"), NULL));
+  dialog = kf_alert_new (GTK_WIDGET (self), _("Sign Out?"), NULL);
   if (n_pending > 0)
-    adw_message_dialog_format_body (dialog,
-                                    g_dngettext (GETTEXT_PACKAGE,
-                                                 "The API key is removed from this computer, and %u unfinished upload is stopped. You can retry it after signing in again.",
-                                                 "The API key is removed from this computer, and %u unfinished uploads are stopped. You can retry them after signing in again.",
-                                                 n_pending),
-                                    n_pending);
-  else
-    adw_message_dialog_set_body (dialog, _("The API key is removed from this computer. Your files stay on KenFiles."));
+    {
+      g_autofree char *body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "The API key is removed from this computer, and %u unfinished upload is stopped. You can retry it after signing in again.",
+                                                            "The API key is removed from this computer, and %u unfinished uploads are stopped. You can retry them after signing in again.",
+                                                            n_pending),
+                                               n_pending);
 
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "sign-out", _("_Sign Out"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "sign-out", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
+      kf_alert_set_body (dialog, body);
+    }
+  else
+    kf_alert_set_body (dialog, _("The API key is removed from this computer. Your files stay on KenFiles."));
+
+  kf_alert_add_response (dialog, "cancel", _("_Cancel"));
+  kf_alert_add_response (dialog, "sign-out", _("_Sign Out"));
+  kf_alert_set_response_appearance (dialog, "sign-out", ADW_RESPONSE_DESTRUCTIVE);
+  kf_alert_set_default_response (dialog, "cancel");
+  kf_alert_set_close_response (dialog, "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (sign_out_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  kf_alert_present (dialog);
 }
 
 /* The upload list's bulk actions and focused-row copy, for shortcuts that

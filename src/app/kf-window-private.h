@@ -17,8 +17,17 @@ struct _KfWindow {
   GSettings            *settings;       /* delayed: window size, applied on close */
 
   AdwToastOverlay      *toast_overlay;
-  AdwViewSwitcherTitle *switcher_title;
+  AdwHeaderBar         *header_bar;
   AdwViewSwitcherBar   *switcher_bar;
+#if ADW_CHECK_VERSION (1, 4, 0)
+  /* AdwViewSwitcherTitle is deprecated from 1.4: a switcher in the header
+   * bar and a breakpoint that hands over to the bottom bar instead. */
+  GtkWidget            *switcher;       /* owned */
+  GtkWidget            *window_title;   /* owned */
+  gboolean              narrow;
+#else
+  AdwViewSwitcherTitle *switcher_title;
+#endif
   GtkWidget            *sandbox_bar;
   GtkStack             *main_stack;
   GtkSpinner           *loading_spinner;
@@ -33,6 +42,9 @@ struct _KfWindow {
 };
 
 void kf_window_class_install_actions (KfWindowClass *klass);
+/* Whether the window is too narrow for the switcher in the header bar (the
+ * bottom bar shows it then). */
+gboolean kf_window_is_narrow         (KfWindow      *self);
 void kf_window_update_actions        (KfWindow      *self);
 /* The folder new uploads go to: the one shown by the Files page when it is
  * the visible page and not at the top, else NULL (the default folder). */

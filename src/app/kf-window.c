@@ -16,11 +16,26 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+gboolean
+kf_window_is_narrow (KfWindow *self)
+{
+#if ADW_CHECK_VERSION (1, 4, 0)
+  return self->narrow;
+#else
+  return adw_view_switcher_title_get_title_visible (self->switcher_title);
+#endif
+}
+
+/* The build allows no libadwaita API newer than 1.2: the 1.4 code below is
+ * compiled only where the headers are new enough. */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+
 static void
 update_switcher (KfWindow *self)
 {
   g_autoptr(GListModel) pages = G_LIST_MODEL (adw_view_stack_get_pages (self->view_stack));
   gboolean signed_in = kf_application_get_session_state (self->application) == KF_SESSION_SIGNED_IN;
+  gboolean enabled;
   guint n_visible = 0;
 
   for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
@@ -32,11 +47,63 @@ update_switcher (KfWindow *self)
     }
 
   /* A switcher with a single button says nothing: show the title instead. */
-  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, signed_in && n_visible > 1);
-  adw_view_switcher_bar_set_reveal (self->switcher_bar,
-                                    signed_in && n_visible > 1 &&
-                                    adw_view_switcher_title_get_title_visible (self->switcher_title));
+  enabled = signed_in && n_visible > 1;
+#if ADW_CHECK_VERSION (1, 4, 0)
+  {
+    GtkWidget *title = enabled && !self->narrow ? self->switcher : self->window_title;
+
+    if (adw_header_bar_get_title_widget (self->header_bar) != title)
+      adw_header_bar_set_title_widget (self->header_bar, title);
+  }
+#else
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, enabled);
+#endif
+  adw_view_switcher_bar_set_reveal (self->switcher_bar, enabled && kf_window_is_narrow (self));
 }
+
+#if ADW_CHECK_VERSION (1, 4, 0)
+static void
+breakpoint_apply_cb (KfWindow *self)
+{
+  self->narrow = TRUE;
+  update_switcher (self);
+}
+
+static void
+breakpoint_unapply_cb (KfWindow *self)
+{
+  self->narrow = FALSE;
+  update_switcher (self);
+}
+#endif
+
+static void
+setup_switcher (KfWindow *self)
+{
+#if ADW_CHECK_VERSION (1, 4, 0)
+  AdwBreakpoint *breakpoint;
+
+  self->switcher = g_object_ref_sink (adw_view_switcher_new ());
+  adw_view_switcher_set_policy (ADW_VIEW_SWITCHER (self->switcher), ADW_VIEW_SWITCHER_POLICY_WIDE);
+  adw_view_switcher_set_stack (ADW_VIEW_SWITCHER (self->switcher), self->view_stack);
+  self->window_title = g_object_ref_sink (adw_window_title_new (_("KenFiles"), NULL));
+
+  /* Below this width the four page buttons no longer fit beside the menu. */
+  breakpoint = adw_breakpoint_new (adw_breakpoint_condition_parse ("max-width: 550sp"));
+  g_signal_connect_object (breakpoint, "apply", G_CALLBACK (breakpoint_apply_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (breakpoint, "unapply", G_CALLBACK (breakpoint_unapply_cb), self, G_CONNECT_SWAPPED);
+  adw_application_window_add_breakpoint (ADW_APPLICATION_WINDOW (self), breakpoint);
+#else
+  self->switcher_title = ADW_VIEW_SWITCHER_TITLE (adw_view_switcher_title_new ());
+  adw_view_switcher_title_set_stack (self->switcher_title, self->view_stack);
+  adw_view_switcher_title_set_title (self->switcher_title, _("KenFiles"));
+  adw_header_bar_set_title_widget (self->header_bar, GTK_WIDGET (self->switcher_title));
+  g_signal_connect_object (self->switcher_title, "notify::title-visible",
+                           G_CALLBACK (update_switcher), self, G_CONNECT_SWAPPED);
+#endif
+}
+
+G_GNUC_END_IGNORE_DEPRECATIONS
 
 static void
 session_state_changed_cb (KfWindow *self)
@@ -141,8 +208,7 @@ kf_window_constructed (GObject *object)
 
   g_signal_connect_object (self->application, "notify::session-state",
                            G_CALLBACK (session_state_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->switcher_title, "notify::title-visible",
-                           G_CALLBACK (update_switcher), self, G_CONNECT_SWAPPED);
+  setup_switcher (self);
   session_state_changed_cb (self);
 }
 
@@ -153,6 +219,10 @@ kf_window_dispose (GObject *object)
 
   g_clear_object (&self->application);
   g_clear_object (&self->settings);
+#if ADW_CHECK_VERSION (1, 4, 0)
+  g_clear_object (&self->switcher);
+  g_clear_object (&self->window_title);
+#endif
 
   G_OBJECT_CLASS (kf_window_parent_class)->dispose (object);
 }
@@ -202,7 +272,7 @@ kf_window_class_init (KfWindowClass *klass)
   kf_app_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/kf-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KfWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, KfWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, KfWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, KfWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, KfWindow, sandbox_bar);
   gtk_widget_class_bind_template_child (widget_class, KfWindow, main_stack);

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 
+#include "kf-alert.h"
 #include "kf-app-test-util.h"
 
 static char *data_home;
@@ -201,21 +202,14 @@ kf_app_test_find_row (KfWindow     *window,
   return find_row_in (GTK_WIDGET (kf_upload_page_get_list_view (kf_window_get_upload_page (window))), item);
 }
 
-AdwMessageDialog *
+GtkWidget *
 kf_app_test_find_dialog (GtkWindow *window)
 {
-  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+  g_autoptr(GPtrArray) alerts = kf_alert_list_shown ();
 
-  g_object_ref (toplevels);
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (toplevel) &&
-          gtk_window_get_transient_for (toplevel) == window &&
-          gtk_widget_get_visible (GTK_WIDGET (toplevel)))
-        return ADW_MESSAGE_DIALOG (toplevel);
-    }
+  for (guint i = 0; i < alerts->len; i++)
+    if (kf_alert_get_parent_window (g_ptr_array_index (alerts, i)) == window)
+      return g_ptr_array_index (alerts, i);
   return NULL;
 }
 

@@ -54,8 +54,8 @@ KfUploadItem  *kf_app_test_find_item     (KfApplication *app,
 /* The row widget showing @item, or NULL when it is not on screen. */
 KfUploadRow   *kf_app_test_find_row      (KfWindow      *window,
                                           KfUploadItem  *item);
-/* The AdwMessageDialog transient for @window, or NULL. */
-AdwMessageDialog *kf_app_test_find_dialog (GtkWindow    *window);
+/* The alert (kf-alert.h) shown over @window, or NULL. */
+GtkWidget     *kf_app_test_find_dialog   (GtkWindow    *window);
 
 /* Renders @widget (a window or any widget in one) to a PNG. */
 gboolean       kf_screenshot_widget      (GtkWidget     *widget,

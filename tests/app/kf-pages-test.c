@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "kf-alert.h"
 #include "kf-pages-test.h"
 #include "kf-test-util.h"
 
@@ -183,17 +184,7 @@ kf_pages_test_find_check (GtkWidget  *root,
 GPtrArray *
 kf_pages_test_list_dialogs (void)
 {
-  g_autoptr(GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
-  GPtrArray *dialogs = g_ptr_array_new ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (window))
-        g_ptr_array_add (dialogs, window);
-    }
-  return dialogs;
+  return kf_alert_list_shown ();
 }
 
 static guint
@@ -204,7 +195,7 @@ count_dialogs (void)
   return dialogs->len;
 }
 
-AdwMessageDialog *
+GtkWidget *
 kf_pages_test_wait_dialog (void)
 {
   g_autoptr(GPtrArray) dialogs = NULL;
@@ -212,7 +203,7 @@ kf_pages_test_wait_dialog (void)
   kf_pages_test_wait_until (count_dialogs () > 0, 10);
   dialogs = kf_pages_test_list_dialogs ();
   g_assert_cmpuint (dialogs->len, ==, 1);
-  return ADW_MESSAGE_DIALOG (g_ptr_array_index (dialogs, 0));
+  return g_ptr_array_index (dialogs, 0);
 }
 
 typedef struct {
@@ -314,8 +305,8 @@ kf_pages_test_save_png (GtkWidget  *widget,
 }
 
 void
-kf_pages_test_click_response (AdwMessageDialog *dialog,
-                              const char       *label)
+kf_pages_test_click_response (GtkWidget  *dialog,
+                              const char *label)
 {
   g_autoptr(GtkWidget) keep = g_object_ref (GTK_WIDGET (dialog));
   GtkWidget *button = kf_pages_test_find_button (GTK_WIDGET (dialog), label);

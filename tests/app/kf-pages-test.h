@@ -49,12 +49,12 @@ GtkWidget  *kf_pages_test_find_check      (GtkWidget    *root,
 /* The visible message dialogs, newest last. */
 GPtrArray  *kf_pages_test_list_dialogs    (void);
 /* Waits for exactly one visible message dialog and returns it. */
-AdwMessageDialog *kf_pages_test_wait_dialog (void);
+GtkWidget  *kf_pages_test_wait_dialog     (void);
 
 /* Clicks the response button labelled @label (with its mnemonic underscore),
  * as the user does: the dialog closes and answers. */
-void        kf_pages_test_click_response  (AdwMessageDialog *dialog,
-                                           const char       *label);
+void        kf_pages_test_click_response  (GtkWidget  *dialog,
+                                           const char *label);
 
 /* Uploads files called @names (made in @dir) of @size bytes each to the
  * folder @folder_id (NULL: root) and returns their codes, in order. */

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 
+#include "kf-alert.h"
 #include "kf-app-test-util.h"
 #include "kf-remote-upload-dialog.h"
 #include "kf-test-util.h"
@@ -715,7 +716,7 @@ narrow_body (KfApplication *app,
   KfWindow *window = kf_app_test_get_window (app);
   KfVoucherPage *vouchers = kf_window_get_voucher_page (window);
   const char *pages[] = { "upload", "dashboard", "vouchers", "files" };
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
 
   kf_app_test_wait_until (g_strcmp0 (kf_window_get_visible_page (window), "main") == 0, 10);
 
@@ -726,7 +727,7 @@ narrow_body (KfApplication *app,
   kf_app_test_wait_until (gtk_widget_is_sensitive (GTK_WIDGET (vouchers)) &&
                           gtk_widget_activate_action (GTK_WIDGET (vouchers), "voucher.create", NULL), 20);
   kf_app_test_wait_until ((dialog = kf_app_test_find_dialog (GTK_WINDOW (window))) != NULL, 10);
-  adw_message_dialog_response (dialog, "create");
+  kf_alert_response (dialog, "create");
   kf_app_test_wait_until (kf_voucher_page_get_last_code (vouchers) != NULL &&
                           !kf_voucher_page_get_busy (vouchers), 20);
 
@@ -752,7 +753,7 @@ narrow_body (KfApplication *app,
   /* Without a compositor the frame is drawn inside the size asked for. */
   kf_app_test_wait_until (gtk_widget_get_width (GTK_WIDGET (window)) <= 360, 10);
   kf_app_test_wait_until (adw_view_switcher_bar_get_reveal (window->switcher_bar), 10);
-  g_assert_true (adw_view_switcher_title_get_title_visible (window->switcher_title));
+  g_assert_true (kf_window_is_narrow (window));
 
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
   for (guint dark = 0; dark < 2; dark++)

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 
+#include "kf-alert.h"
 #include "kf-app-test-util.h"
 #include "kf-preferences-window.h"
 #include "kf-test-util.h"
@@ -106,7 +107,7 @@ upload_states_body (KfApplication *app,
   KfUploadPage *page = kf_window_get_upload_page (window);
   KfSandbox *sandbox = kf_application_get_sandbox (app);
   KfUploadItem *item;
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
 
   kf_app_test_wait_until (g_strcmp0 (kf_window_get_visible_page (window), "main") == 0, 10);
   shoot (GTK_WIDGET (window), "upload-empty");
@@ -155,7 +156,7 @@ upload_states_body (KfApplication *app,
   g_assert_true (kf_app_test_drop_files (window, &photos_file, 1));
   kf_app_test_wait_until ((dialog = kf_upload_page_get_folder_dialog (page)) != NULL, 10);
   shoot (GTK_WIDGET (dialog), "folder-dialog");
-  adw_message_dialog_response (dialog, "cancel");
+  kf_alert_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   gtk_editable_set_text (kf_upload_page_get_search_entry (page), "zzz");

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "kf-alert.h"
 #include "kf-app-test-util.h"
 #include "kf-keyring.h"
 #include "kf-test-util.h"
@@ -77,7 +78,7 @@ second_start_body (KfApplication *app,
                    gpointer       data)
 {
   KfWindow *window = kf_app_test_get_window (app);
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   g_autofree char *key = NULL;
 
   /* Signed in from the keyring. */
@@ -86,7 +87,7 @@ second_start_body (KfApplication *app,
   /* Sign Out asks first; cancelling keeps the key. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
   kf_app_test_wait_until ((dialog = kf_app_test_find_dialog (GTK_WINDOW (window))) != NULL, 5);
-  adw_message_dialog_response (dialog, "cancel");
+  kf_alert_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
   kf_app_test_run_for (200);
   g_assert_cmpstr (kf_window_get_visible_page (window), ==, "main");
@@ -96,7 +97,7 @@ second_start_body (KfApplication *app,
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
   kf_app_test_wait_until ((dialog = kf_app_test_find_dialog (GTK_WINDOW (window))) != NULL, 5);
-  adw_message_dialog_response (dialog, "sign-out");
+  kf_alert_response (dialog, "sign-out");
   wait_for_page (window, "welcome");
   key = stored_key ();
   g_assert_null (key);

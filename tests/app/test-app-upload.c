@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 
+#include "kf-alert.h"
 #include "kf-app-test-util.h"
 #include "kf-test-util.h"
 
@@ -426,21 +427,21 @@ folder_body (KfApplication *app,
   g_autoptr(GPtrArray) folders_before = kf_sandbox_list_folders (sandbox);
   g_autoptr(GPtrArray) folders = NULL;
   g_autoptr(GPtrArray) files = NULL;
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   const char *body;
   const char *year;
 
   g_assert_true (kf_app_test_drop_files (window, &folder, 1));
 
   kf_app_test_wait_until ((dialog = kf_upload_page_get_folder_dialog (kf_window_get_upload_page (window))) != NULL, 10);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Upload 3 Files?");
-  body = adw_message_dialog_get_body (dialog);
+  g_assert_cmpstr (kf_alert_get_heading (dialog), ==, "Upload 3 Files?");
+  body = kf_alert_get_body (dialog);
   g_assert_nonnull (strstr (body, "“Photos” holds 3 files"));
   g_assert_nonnull (strstr (body, "loop"));
   g_assert_nonnull (strstr (body, "dangling"));
   g_assert_cmpuint (g_list_model_get_n_items (kf_app_test_get_items (app)), ==, 0);
 
-  adw_message_dialog_response (dialog, "upload");
+  kf_alert_response (dialog, "upload");
   kf_app_test_wait_until (g_list_model_get_n_items (kf_app_test_get_items (app)) == 3, 10);
   kf_app_test_wait_until (all_finished (app), 30);
   assert_uploaded (app, top, "one.jpg");

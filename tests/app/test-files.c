@@ -7,6 +7,7 @@
 
 #include "kf-files-item.h"
 #include "kf-files-page.h"
+#include "kf-alert.h"
 #include "kf-pages-test.h"
 
 typedef struct {
@@ -149,7 +150,7 @@ test_files_create_folder_and_open_it (Fixture       *fixture,
                                       gconstpointer  data)
 {
   GtkWidget *page;
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   GtkWidget *entry;
   KfFilesItem *folder;
   g_autofree char *folder_id = NULL;
@@ -161,12 +162,12 @@ test_files_create_folder_and_open_it (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (page, "files.new-folder", NULL));
   dialog = kf_pages_test_wait_dialog ();
-  entry = adw_message_dialog_get_extra_child (dialog);
+  entry = kf_alert_get_extra_child (dialog);
   g_assert_true (GTK_IS_EDITABLE (entry));
   /* An empty name cannot be confirmed. */
-  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "create"));
+  g_assert_false (kf_alert_get_response_enabled (dialog, "create"));
   gtk_editable_set_text (GTK_EDITABLE (entry), "Photos <2026>");
-  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "create"));
+  g_assert_true (kf_alert_get_response_enabled (dialog, "create"));
   kf_pages_test_click_response (dialog, "C_reate");
 
   kf_pages_test_wait_until ((folder = find_item (fixture->page, "Photos <2026>", TRUE)) != NULL &&
@@ -201,7 +202,7 @@ test_files_rename (Fixture       *fixture,
                    gconstpointer  data)
 {
   GtkWidget *page;
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   GtkWidget *entry;
 
   show_page (fixture);
@@ -209,7 +210,7 @@ test_files_rename (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (page, "files.rename", "s", fixture->codes[0]));
   dialog = kf_pages_test_wait_dialog ();
-  entry = adw_message_dialog_get_extra_child (dialog);
+  entry = kf_alert_get_extra_child (dialog);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "alpha.txt");
   gtk_editable_set_text (GTK_EDITABLE (entry), "renamed & better.txt");
   kf_pages_test_click_response (dialog, "_Rename");
@@ -384,7 +385,7 @@ test_files_rename_not_available (Fixture       *fixture,
                                  gconstpointer  data)
 {
   GtkWidget *page;
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   GtkWidget *entry;
 
   kf_sandbox_set_operation_enabled (fixture->sandbox, "file/rename", FALSE);
@@ -393,7 +394,7 @@ test_files_rename_not_available (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (page, "files.rename", "s", fixture->codes[0]));
   dialog = kf_pages_test_wait_dialog ();
-  entry = adw_message_dialog_get_extra_child (dialog);
+  entry = kf_alert_get_extra_child (dialog);
   gtk_editable_set_text (GTK_EDITABLE (entry), "never.txt");
   kf_pages_test_click_response (dialog, "_Rename");
 
@@ -412,7 +413,7 @@ test_files_create_folder_not_available (Fixture       *fixture,
                                         gconstpointer  data)
 {
   GtkWidget *page;
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   GtkWidget *entry;
 
   kf_sandbox_set_operation_enabled (fixture->sandbox, "folder/create", FALSE);
@@ -421,7 +422,7 @@ test_files_create_folder_not_available (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (page, "files.new-folder", NULL));
   dialog = kf_pages_test_wait_dialog ();
-  entry = adw_message_dialog_get_extra_child (dialog);
+  entry = kf_alert_get_extra_child (dialog);
   gtk_editable_set_text (GTK_EDITABLE (entry), "Never");
   kf_pages_test_click_response (dialog, "C_reate");
 

@@ -6,6 +6,7 @@
 #include "kf-dashboard-page.h"
 #include "kf-files-page.h"
 #include "kf-ledger.h"
+#include "kf-alert.h"
 #include "kf-pages-test.h"
 #include "kf-remote-upload-dialog.h"
 #include "kf-stats-chart.h"
@@ -125,7 +126,7 @@ test_shots_voucher (gconstpointer data)
   g_autoptr(GError) error = NULL;
   GtkWidget *page;
   GtkWindow *window;
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
 
   kf_ledger_append (ledger, "90b", "CLI0000000000000001", &error);
   g_assert_no_error (error);

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "kf-ledger.h"
+#include "kf-alert.h"
 #include "kf-pages-test.h"
 #include "kf-voucher-page.h"
 
@@ -118,14 +119,14 @@ test_voucher_confirm_creates_one (Fixture       *fixture,
   g_auto(GStrv) vouchers = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   KfVoucherEntry *entry;
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
 
   kf_voucher_page_set_plan (fixture->page, "90b");
   g_assert_true (gtk_widget_activate_action (page, "voucher.create", NULL));
   dialog = kf_pages_test_wait_dialog ();
   /* The question names the plan and the charge. */
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Premium Pro, 90 days"));
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "balance"));
+  g_assert_nonnull (strstr (kf_alert_get_body (dialog), "Premium Pro, 90 days"));
+  g_assert_nonnull (strstr (kf_alert_get_body (dialog), "balance"));
   g_assert_cmpuint (n_vouchers (fixture->sandbox), ==, 0);
 
   kf_pages_test_click_response (dialog, CONFIRM);
@@ -170,7 +171,7 @@ test_voucher_double_activation_buys_once (Fixture       *fixture,
   GtkWidget *page = GTK_WIDGET (fixture->page);
   g_autoptr(GPtrArray) dialogs = NULL;
   g_autoptr(GPtrArray) entries = NULL;
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
 
   /* Two activations in a row (a double click) ask once. */
   g_assert_true (gtk_widget_activate_action (page, "voucher.create", NULL));
@@ -183,7 +184,7 @@ test_voucher_double_activation_buys_once (Fixture       *fixture,
   /* The confirmation answered twice, then the action again while it runs. */
   g_object_ref (dialog);
   kf_pages_test_click_response (dialog, CONFIRM);
-  adw_message_dialog_response (dialog, "create");
+  kf_alert_response (dialog, "create");
   g_object_unref (dialog);
   g_assert_true (kf_voucher_page_get_busy (fixture->page));
   g_assert_nonnull (kf_pages_test_find_button (page, "Creating Voucher…"));
@@ -635,7 +636,7 @@ test_voucher_price_shown (Fixture       *fixture,
                           gconstpointer  data)
 {
   GtkWidget *page = GTK_WIDGET (fixture->page);
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   g_autofree char *id = NULL;
 
   kf_voucher_page_set_plan (fixture->page, "90b");
@@ -644,9 +645,9 @@ test_voucher_price_shown (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (page, "voucher.create", NULL));
   dialog = kf_pages_test_wait_dialog ();
-  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "Last charged"));
+  g_assert_null (strstr (kf_alert_get_body (dialog), "Last charged"));
   /* The balance before is read while the question is shown. */
-  kf_pages_test_wait_until (strstr (adw_message_dialog_get_body (dialog), "(now $100.00)") != NULL, 20);
+  kf_pages_test_wait_until (strstr (kf_alert_get_body (dialog), "(now $100.00)") != NULL, 20);
   kf_pages_test_click_response (dialog, CONFIRM);
   kf_pages_test_wait_until (!kf_voucher_page_get_busy (fixture->page), 20);
 
@@ -656,7 +657,7 @@ test_voucher_price_shown (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (page, "voucher.create", NULL));
   dialog = kf_pages_test_wait_dialog ();
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Last charged for this plan: $20.00."));
+  g_assert_nonnull (strstr (kf_alert_get_body (dialog), "Last charged for this plan: $20.00."));
   kf_pages_test_click_response (dialog, "_Cancel");
 
   /* Another plan has no known price yet. */
