@@ -97,6 +97,7 @@ update (KfFilesRow *self)
 
   details = folder ? g_strdup (_("Folder")) : format_details (item);
   gtk_label_set_text (self->details_label, details);
+  kf_pages_set_row_name (GTK_WIDGET (self), kf_files_item_get_name (item), details);
 
   gtk_widget_set_visible (self->copy_button, !folder);
   gtk_widget_set_visible (self->direct_button, !folder);

@@ -43,4 +43,20 @@ void      kf_pages_save_text             (GtkWidget          *widget,
                                           const char         *suggested_name,
                                           const char         *contents);
 
+/* Accessible names (GTK 4.8 names a control only from its "label" property
+ * or a "labelled-by" relation: not from a child label, not from a tooltip).
+ *
+ * Names the row of a list showing @row_child: "@title, @detail" (the
+ * detail's " · " read as a pause); nothing is updated while it stays the
+ * same. In a GtkListView the row a screen reader lands on is the list's
+ * own item widget above @row_child, so both get it. */
+void      kf_pages_set_row_name          (GtkWidget          *row_child,
+                                          const char         *title,
+                                          const char         *detail);
+/* Icon-only buttons a library builds inside @root (a password row's peek
+ * button, an entry row's apply button): named by their tooltip, kept in
+ * step with it, or by @fallback when they have none. */
+void      kf_pages_name_icon_buttons     (GtkWidget          *root,
+                                          const char         *fallback);
+
 G_END_DECLS

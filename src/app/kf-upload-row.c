@@ -57,6 +57,29 @@ set_message (KfUploadRow *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->message_label), css_class);
 }
 
+/* For screen readers: what happened, without the figures that change
+ * with every bit of progress (a name change is read out). */
+static const char *
+state_name (KfUploadState state)
+{
+  switch (state)
+    {
+    case KF_UPLOAD_STATE_WAITING:
+      return _("Waiting");
+    case KF_UPLOAD_STATE_UPLOADING:
+      return _("Uploading");
+    case KF_UPLOAD_STATE_DONE:
+      return _("Uploaded");
+    case KF_UPLOAD_STATE_FAILED:
+      return _("Failed");
+    case KF_UPLOAD_STATE_CANCELLED:
+      return _("Cancelled");
+    case KF_UPLOAD_STATE_NOT_FINISHED:
+    default:
+      return _("Not finished");
+    }
+}
+
 static void
 refresh (KfUploadRow *self)
 {
@@ -155,6 +178,7 @@ refresh (KfUploadRow *self)
     }
 
   gtk_label_set_text (self->detail_label, detail);
+  kf_pages_set_row_name (GTK_WIDGET (self), kf_upload_item_get_name (item), state_name (state));
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), state == KF_UPLOAD_STATE_UPLOADING);
   gtk_progress_bar_set_fraction (self->progress_bar, kf_upload_item_get_progress (item));

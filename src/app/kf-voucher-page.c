@@ -424,6 +424,8 @@ create_adaptive_row (const char  *title,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  /* A plain AdwPreferencesRow shows no title of its own, so names nothing. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
 
   gtk_widget_set_margin_start (layout, 12);
   gtk_widget_set_margin_end (layout, 12);
@@ -1269,6 +1271,8 @@ kf_voucher_page_init (KfVoucherPage *self)
   GtkWidget *placeholder;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The row's Show Text and Apply buttons. */
+  kf_pages_name_icon_buttons (GTK_WIDGET (self->reseller_entry), NULL);
 
   self->cancellable = g_cancellable_new ();
   self->balance = -1;

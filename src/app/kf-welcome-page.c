@@ -210,6 +210,8 @@ static void
 kf_welcome_page_init (KfWelcomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The row's Show Text button. */
+  kf_pages_name_icon_buttons (GTK_WIDGET (self->key_row), NULL);
 }
 
 void

@@ -299,10 +299,19 @@ kf_window_new (KfApplication *application)
 {
   g_return_val_if_fail (KF_IS_APPLICATION (application), NULL);
 
-  return g_object_new (KF_TYPE_WINDOW,
+  KfWindow *self;
+  GtkShortcutsWindow *help;
+
+  self = g_object_new (KF_TYPE_WINDOW,
                        "kf-application", application,
                        "application", application,
                        NULL);
+  /* Made by GtkApplication once the window is added; its search button
+   * has neither a label nor a tooltip. */
+  help = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
+  if (help != NULL)
+    kf_pages_name_icon_buttons (GTK_WIDGET (help), _("Search Shortcuts"));
+  return self;
 }
 
 void
