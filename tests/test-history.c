@@ -275,6 +275,39 @@ test_corrupt_file (Fixture       *fixture,
   g_assert_cmpstr (kf_history_lookup (again, "ok")->name, ==, "fine.txt");
 }
 
+/* A size is a whole number of bytes: a double that no gint64 holds (the
+ * cast would be undefined) is an unknown size, not whatever the CPU makes
+ * of it. */
+static void
+test_sizes_out_of_range (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(KfHistory) history = NULL;
+  g_autoptr(GError) error = NULL;
+  struct { const char *id; gint64 size; } expected[] = {
+    { "huge", -1 }, { "tiny", -1 }, { "two-63", -1 }, { "whole", 12 },
+    { "below-two-63", G_GINT64_CONSTANT (9223372036854774784) }, { "int", 7 },
+  };
+
+  g_assert_true (g_file_set_contents (fixture->path,
+                                      "{\"version\":1,\"entries\":["
+                                      "{\"id\":\"huge\",\"size\":1e300},"
+                                      "{\"id\":\"tiny\",\"size\":-1e300},"
+                                      "{\"id\":\"two-63\",\"size\":9223372036854775808.0},"
+                                      "{\"id\":\"whole\",\"size\":12.0},"
+                                      "{\"id\":\"below-two-63\",\"size\":9223372036854774784.0},"
+                                      "{\"id\":\"int\",\"size\":7}]}", -1, &error));
+  history = reload (fixture->path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      const KfHistoryEntry *entry = kf_history_lookup (history, expected[i].id);
+
+      g_assert_nonnull (entry);
+      g_assert_cmpint (entry->size, ==, expected[i].size);
+    }
+}
+
 static void
 test_deep_nesting (Fixture       *fixture,
                    gconstpointer  data)
@@ -391,6 +424,7 @@ main (int   argc,
   g_test_add ("/history/load-async", Fixture, NULL, fixture_setup, test_load_async, fixture_teardown);
   g_test_add ("/history/files-beside", Fixture, NULL, fixture_setup, test_files_beside, fixture_teardown);
   g_test_add ("/history/corrupt", Fixture, NULL, fixture_setup, test_corrupt_file, fixture_teardown);
+  g_test_add ("/history/sizes-out-of-range", Fixture, NULL, fixture_setup, test_sizes_out_of_range, fixture_teardown);
   g_test_add ("/history/deep-nesting", Fixture, NULL, fixture_setup, test_deep_nesting, fixture_teardown);
 
   return g_test_run ();

@@ -759,6 +759,39 @@ test_record_charge (Fixture       *fixture,
   g_assert_cmpfloat (entry->charged, ==, 20.0);
 }
 
+/* Balances are read from our own file: a difference too large for whole
+ * cents is kept as it is (rounding it through gint64 was undefined), one
+ * that is not finite is no known charge. */
+static void
+test_charge_out_of_range (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  KfVoucherEntry *entry;
+
+  g_assert_true (g_file_set_contents (fixture->path,
+                                      "{\"vouchers\":["
+                                      "{\"code\":\"A\",\"plan\":\"30p\",\"created\":\"2026-01-01T00:00:00Z\","
+                                      "\"balance_before\":1e300,\"balance_after\":-1e300},"
+                                      "{\"code\":\"B\",\"plan\":\"30p\",\"created\":\"2026-01-01T00:00:00Z\","
+                                      "\"balance_before\":1.7e308,\"balance_after\":-1.7e308},"
+                                      "{\"code\":\"C\",\"plan\":\"30p\",\"created\":\"2026-01-01T00:00:00Z\","
+                                      "\"balance_before\":30.10,\"balance_after\":10.05}]}", -1, &error));
+  entries = kf_ledger_load (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 3);
+
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_true (entry->charge_known);
+  g_assert_cmpfloat (entry->charged, ==, 2e300);
+  entry = g_ptr_array_index (entries, 1);
+  g_assert_false (entry->charge_known);
+  entry = g_ptr_array_index (entries, 2);
+  g_assert_true (entry->charge_known);
+  g_assert_cmpfloat (entry->charged, ==, 20.05);
+}
+
 static void
 test_move_aside (Fixture       *fixture,
                  gconstpointer  data)
@@ -843,6 +876,7 @@ main (int   argc,
   g_test_add ("/ledger/user-files-kept", Fixture, NULL, fixture_setup, test_user_files_kept, fixture_teardown);
   g_test_add ("/ledger/write-ahead", Fixture, NULL, fixture_setup, test_write_ahead, fixture_teardown);
   g_test_add ("/ledger/record-charge", Fixture, NULL, fixture_setup, test_record_charge, fixture_teardown);
+  g_test_add ("/ledger/charge-out-of-range", Fixture, NULL, fixture_setup, test_charge_out_of_range, fixture_teardown);
   g_test_add ("/ledger/move-aside", Fixture, NULL, fixture_setup, test_move_aside, fixture_teardown);
   g_test_add ("/ledger/too-large", Fixture, NULL, fixture_setup, test_too_large, fixture_teardown);
   g_test_add ("/ledger/async", Fixture, NULL, fixture_setup, test_async, fixture_teardown);

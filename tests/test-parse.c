@@ -915,6 +915,35 @@ test_json_size (void)
   g_assert_cmpstr (error->message, ==, "The data is larger than 8.0\u00a0MiB.");
 }
 
+/* json-glib reads 1e400 as infinity; a number no double holds is refused,
+ * so no parser ever sees inf or NaN. */
+static void
+test_json_non_finite (void)
+{
+  const char *refused[] = {
+    "[1e400]", "{\"a\":-1e400}", "1e400", "{\"a\":[1,2,{\"b\":1E+999}]}",
+  };
+  const char *accepted[] = { "[1e308]", "[-1.7976931348623157e308]", "[1e-400]", "[0]" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    assert_json_error (refused[i], KF_JSON_MAX_DEPTH, KF_JSON_ERROR_NUMBER);
+
+  for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      root = json_bounded (accepted[i], KF_JSON_MAX_DEPTH, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (root);
+      g_clear_pointer (&root, json_node_unref);
+    }
+
+  assert_envelope_error ("{\"status\":200,\"msg\":\"OK\",\"result\":{\"balance\":1e400}}",
+                         KF_ERROR_PROTOCOL,
+                         "The server’s answer could not be read: it holds a number "
+                         "too large to use.");
+}
+
 static void
 test_check_http (void)
 {
@@ -1240,6 +1269,7 @@ main (int argc, char **argv)
   g_test_add_func ("/json/depth-boundary", test_json_depth_boundary);
   g_test_add_func ("/json/strings", test_json_strings);
   g_test_add_func ("/json/size", test_json_size);
+  g_test_add_func ("/json/non-finite", test_json_non_finite);
   g_test_add_func ("/parse/error/transient", test_transient);
   g_test_add_func ("/parse/error/map-transport", test_map_transport_error);
   g_test_add_func ("/util/redact", test_redact);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "kf-json.h"
@@ -90,6 +92,35 @@ check_structure (const char  *data,
   return TRUE;
 }
 
+/* json-glib reads a number past the range of a double (1e400) as infinity.
+ * The depth is bounded already, so the recursion is too. */
+static gboolean
+numbers_are_finite (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (!numbers_are_finite (json_array_get_element (array, i)))
+          return FALSE;
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, NULL, &member))
+        if (!numbers_are_finite (member))
+          return FALSE;
+    }
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return isfinite (json_node_get_double (node));
+
+  return TRUE;
+}
+
 JsonNode *
 kf_json_parse_bounded (const char  *data,
                        gsize        length,
@@ -120,6 +151,14 @@ kf_json_parse_bounded (const char  *data,
       (root = json_parser_steal_root (parser)) == NULL)
     {
       set_invalid (error);
+      return NULL;
+    }
+
+  if (!numbers_are_finite (root))
+    {
+      json_node_unref (root);
+      g_set_error_literal (error, KF_JSON_ERROR, KF_JSON_ERROR_NUMBER,
+                           _("The data holds a number too large to use."));
       return NULL;
     }
 

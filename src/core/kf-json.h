@@ -17,6 +17,7 @@ typedef enum {
   KF_JSON_ERROR_INVALID,    /* not JSON (or JSON we do not accept: comments, 'strings') */
   KF_JSON_ERROR_TOO_DEEP,   /* arrays/objects nested deeper than allowed */
   KF_JSON_ERROR_TOO_LARGE,  /* more than KF_JSON_MAX_BYTES */
+  KF_JSON_ERROR_NUMBER,     /* a number no double holds (1e400 would be infinity) */
 } KfJsonError;
 
 GQuark    kf_json_error_quark    (void);
@@ -26,7 +27,9 @@ GQuark    kf_json_error_quark    (void);
  * text, refuses more than KF_JSON_MAX_BYTES and nesting of arrays and
  * objects deeper than @max_depth (brackets inside strings do not count;
  * @max_depth levels are accepted). Only standard JSON is accepted: no
- * comments, no single-quoted strings, no NUL bytes. An empty text is
+ * comments, no single-quoted strings, no NUL bytes. A number no double
+ * holds (1e400) makes the whole text KF_JSON_ERROR_NUMBER, so callers never
+ * see infinity. An empty text is
  * KF_JSON_ERROR_INVALID. Returns a new (mutable) root node. Messages are
  * sentences about "the data", for callers to wrap. */
 JsonNode *kf_json_parse_bounded  (const char  *data,

@@ -466,6 +466,10 @@ parse_json (GBytes  *body,
                      (guint) KF_JSON_MAX_DEPTH);
       else if (g_error_matches (json_error, KF_JSON_ERROR, KF_JSON_ERROR_TOO_LARGE))
         kf_parse_set_answer_too_large (error);
+      else if (g_error_matches (json_error, KF_JSON_ERROR, KF_JSON_ERROR_NUMBER))
+        g_set_error_literal (error, KF_ERROR, KF_ERROR_PROTOCOL,
+                             _("The server’s answer could not be read: it holds a "
+                               "number too large to use."));
       else
         g_set_error_literal (error, KF_ERROR, KF_ERROR_PROTOCOL,
                              _("The server’s answer could not be read: it is not "

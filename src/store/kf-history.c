@@ -235,7 +235,14 @@ member_int (JsonObject *object,
   if (json_node_get_value_type (node) == G_TYPE_INT64)
     return json_node_get_int (node);
   if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return (gint64) json_node_get_double (node);
+    {
+      double value = json_node_get_double (node);
+
+      /* (double) G_MAXINT64 rounds up to 2^63, which does not fit: compare
+       * against 2^63 itself, exclusive (the cast would be undefined). */
+      if (value >= -9223372036854775808.0 && value < 9223372036854775808.0)
+        return (gint64) value;
+    }
   return -1;
 }
 

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -361,6 +362,8 @@ read_tree (const char  *path,
                                   (guint) KF_JSON_MAX_DEPTH);
       else if (g_error_matches (local_error, KF_JSON_ERROR, KF_JSON_ERROR_TOO_LARGE))
         detail = g_strdup (_("too large"));
+      else if (g_error_matches (local_error, KF_JSON_ERROR, KF_JSON_ERROR_NUMBER))
+        detail = g_strdup (_("a number too large to use"));
       else
         detail = g_strdup (_("not valid JSON"));
       set_corrupt_error (error, path, detail);
@@ -421,6 +424,9 @@ round_cents (double amount)
 {
   double cents = amount * 100.0;
 
+  /* Past 2^53 a double has no fraction to round; the cast needs a range. */
+  if (!(cents > -1e15 && cents < 1e15))
+    return amount;
   cents = cents >= 0 ? (double) (gint64) (cents + 0.5) : -(double) (gint64) (-cents + 0.5);
   return cents / 100.0;
 }
@@ -443,9 +449,12 @@ entry_from_json (JsonObject *object)
   if (json_object_has_member (object, "balance_before") &&
       json_object_has_member (object, "balance_after"))
     {
-      entry->charge_known = TRUE;
-      entry->charged = round_cents (json_object_get_double_member (object, "balance_before") -
-                                    json_object_get_double_member (object, "balance_after"));
+      double charged = json_object_get_double_member (object, "balance_before") -
+                       json_object_get_double_member (object, "balance_after");
+
+      /* Two huge balances of opposite signs differ by infinity. */
+      entry->charge_known = isfinite (charged);
+      entry->charged = entry->charge_known ? round_cents (charged) : 0;
     }
 
   return entry;
