@@ -8,6 +8,7 @@
 
 #include "kf-history.h"
 #include "kf-json.h"
+#include "kf-store-private.h"
 
 #define HISTORY_FILE_NAME "history.json"
 #define HISTORY_VERSION 1
@@ -286,10 +287,10 @@ parse_entry (JsonNode *node)
   return g_steal_pointer (&entry);
 }
 
-static GPtrArray *
-parse (const char  *data,
-       gsize        length,
-       GError     **error)
+GPtrArray *
+kf_history_parse (const char  *data,
+                  gsize        length,
+                  GError     **error)
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kf_history_entry_free);
@@ -388,7 +389,7 @@ load_file (const char  *path,
       return NULL;
     }
 
-  entries = parse (data, length, error);
+  entries = kf_history_parse (data, length, error);
   if (entries == NULL)
     move_aside (path);
   return entries;

@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "kf-json.h"
+#include "kf-store-private.h"
 #include "kf-ledger.h"
 
 #define LEDGER_FILE_NAME "vouchers.json"
@@ -333,24 +334,16 @@ validate_tree (JsonNode    *root,
   return TRUE;
 }
 
+/* @path only names the file in messages. */
 static JsonNode *
-read_tree (const char  *path,
-           GError     **error)
+parse_tree (const char  *contents,
+            gsize        length,
+            const char  *path,
+            GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
   g_autofree char *duplicate = NULL;
-  gsize length;
   JsonNode *root;
-
-  if (!kf_store_read_file (path, KF_STORE_MAX_FILE_SIZE, &contents, &length, &local_error))
-    {
-      if (g_error_matches (local_error, KF_STORE_ERROR, KF_STORE_ERROR_NOT_FOUND))
-        return new_empty_tree ();
-
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
 
   root = kf_json_parse_bounded (contents, length, KF_JSON_MAX_DEPTH, &local_error);
   if (root == NULL)
@@ -386,6 +379,26 @@ read_tree (const char  *path,
     }
 
   return root;
+}
+
+static JsonNode *
+read_tree (const char  *path,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (!kf_store_read_file (path, KF_STORE_MAX_FILE_SIZE, &contents, &length, &local_error))
+    {
+      if (g_error_matches (local_error, KF_STORE_ERROR, KF_STORE_ERROR_NOT_FOUND))
+        return new_empty_tree ();
+
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  return parse_tree (contents, length, path, error);
 }
 
 static JsonArray *
@@ -460,16 +473,32 @@ entry_from_json (JsonObject *object)
   return entry;
 }
 
+static GPtrArray *
+entries_from_tree (JsonNode *root,
+                   gboolean  busy)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kf_voucher_entry_free);
+  JsonArray *vouchers = tree_get_vouchers (root);
+  guint n = json_array_get_length (vouchers);
+
+  for (guint i = 0; i < n; i++)
+    {
+      KfVoucherEntry *entry = entry_from_json (json_array_get_object_element (vouchers, i));
+
+      entry->in_progress = busy && entry->state == KF_VOUCHER_STATE_PENDING;
+      g_ptr_array_add (entries, entry);
+    }
+
+  return g_steal_pointer (&entries);
+}
+
 GPtrArray *
 kf_ledger_load (const char  *path,
                 GError     **error)
 {
   g_autofree char *file_path = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  JsonArray *vouchers;
   gboolean busy;
-  guint n;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -483,19 +512,25 @@ kf_ledger_load (const char  *path,
   if (root == NULL)
     return NULL;
 
-  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) kf_voucher_entry_free);
-  vouchers = tree_get_vouchers (root);
-  n = json_array_get_length (vouchers);
+  return entries_from_tree (root, busy);
+}
 
-  for (guint i = 0; i < n; i++)
-    {
-      KfVoucherEntry *entry = entry_from_json (json_array_get_object_element (vouchers, i));
+GPtrArray *
+kf_ledger_parse (const char  *data,
+                 gsize        length,
+                 const char  *path,
+                 GError     **error)
+{
+  g_autoptr(JsonNode) root = NULL;
 
-      entry->in_progress = busy && entry->state == KF_VOUCHER_STATE_PENDING;
-      g_ptr_array_add (entries, entry);
-    }
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return g_steal_pointer (&entries);
+  root = parse_tree (data, length, path, error);
+  if (root == NULL)
+    return NULL;
+  return entries_from_tree (root, FALSE);
 }
 
 gboolean
