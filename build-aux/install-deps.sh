@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian packages needed to build, run and test KenFiles Desktop,
 # only those that are missing, on Debian 12 (bookworm) and Debian 13 (trixie).
-# Run as root.
+# Run as root. --fuzz adds what the fuzz leg (build-aux/ci-fuzz.sh) needs.
 set -eu
 
 # at-spi2-core: the accessibility bus that GTK connects to (GTK warns, fatally
@@ -20,6 +20,11 @@ packages="
   locales git xz-utils libxml2-utils
   curl time python3
 "
+# clang, and libFuzzer with the sanitizer runtimes (libclang-rt-dev, which
+# clang only recommends).
+if [ "${1:-}" = "--fuzz" ]; then
+  packages="$packages clang libclang-rt-dev"
+fi
 
 missing=""
 for p in $packages; do

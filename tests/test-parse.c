@@ -915,6 +915,30 @@ test_json_size (void)
   g_assert_cmpstr (error->message, ==, "The data is larger than 8.0\u00a0MiB.");
 }
 
+/* One value, as JSON has it: json-glib 1.6 refuses a second one too, but
+ * leaks what it built (found by tests/fuzz, corpus json/leak-*). */
+static void
+test_json_one_value (void)
+{
+  const char *refused[] = {
+    "[][]", "{}{}", "1[]", "\"a\"[]", "[] 1", "1 2", "\"a\" \"b\"", "null{}", "]", "[]]",
+    "{\"status\":200} {\"status\":200}",
+  };
+  const char *accepted[] = { " [1] \n", "1", "\"x\"", "true", "\t{\"a\":[{}]}\r\n" };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    assert_json_error (refused[i], KF_JSON_MAX_DEPTH, KF_JSON_ERROR_INVALID);
+
+  for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      g_autoptr(JsonNode) root = json_bounded (accepted[i], KF_JSON_MAX_DEPTH, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (root);
+    }
+}
+
 /* json-glib reads 1e400 as infinity; a number no double holds is refused,
  * so no parser ever sees inf or NaN. */
 static void
@@ -1270,6 +1294,7 @@ main (int argc, char **argv)
   g_test_add_func ("/json/strings", test_json_strings);
   g_test_add_func ("/json/size", test_json_size);
   g_test_add_func ("/json/non-finite", test_json_non_finite);
+  g_test_add_func ("/json/one-value", test_json_one_value);
   g_test_add_func ("/parse/error/transient", test_transient);
   g_test_add_func ("/parse/error/map-transport", test_map_transport_error);
   g_test_add_func ("/util/redact", test_redact);

@@ -18,7 +18,9 @@ set_invalid (GError **error)
 
 /* Finds the deepest nesting, exactly as a strict JSON reader would see it.
  * json-glib's scanner also takes comments and 'single-quoted' strings,
- * which could hide brackets from a simpler count, so those are refused. */
+ * which could hide brackets from a simpler count, so those are refused.
+ * So is a second value after the first ("[][]", "1[]"), which json-glib
+ * 1.6 refuses too but leaks the nodes it had built. */
 static gboolean
 check_structure (const char  *data,
                  gsize        length,
@@ -26,6 +28,8 @@ check_structure (const char  *data,
                  GError     **error)
 {
   gboolean in_string = FALSE;
+  gboolean in_scalar = FALSE;   /* a number, true, false or null at the top */
+  gboolean value_done = FALSE;  /* the top-level value has ended */
   guint depth = 0;
 
   for (gsize i = 0; i < length; i++)
@@ -51,17 +55,44 @@ check_structure (const char  *data,
               i++;
             }
           else if (c == '"')
-            in_string = FALSE;
+            {
+              in_string = FALSE;
+              value_done = depth == 0;
+            }
           continue;
+        }
+
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+        {
+          if (in_scalar)
+            {
+              in_scalar = FALSE;
+              value_done = TRUE;
+            }
+          continue;
+        }
+
+      if (depth == 0 && value_done)
+        {
+          set_invalid (error);
+          return FALSE;
         }
 
       switch (c)
         {
         case '"':
-          in_string = TRUE;
-          break;
         case '[':
         case '{':
+          if (in_scalar)
+            {
+              set_invalid (error);
+              return FALSE;
+            }
+          if (c == '"')
+            {
+              in_string = TRUE;
+              break;
+            }
           if (++depth > max_depth)
             {
               g_set_error (error, KF_JSON_ERROR, KF_JSON_ERROR_TOO_DEEP,
@@ -75,9 +106,14 @@ check_structure (const char  *data,
           break;
         case ']':
         case '}':
-          /* Unbalanced closers are json-glib's to reject. */
-          if (depth > 0)
-            depth--;
+          if (depth == 0)
+            {
+              set_invalid (error);
+              return FALSE;
+            }
+          /* Mismatched pairs ("[}") are json-glib's to reject. */
+          if (--depth == 0)
+            value_done = TRUE;
           break;
         case '\'':
         case '/':
@@ -85,6 +121,8 @@ check_structure (const char  *data,
           set_invalid (error);
           return FALSE;
         default:
+          if (depth == 0)
+            in_scalar = TRUE;
           break;
         }
     }

@@ -99,8 +99,6 @@ static gboolean
 node_get_double (JsonNode *node,
                  double   *out)
 {
-  g_autofree char *text = NULL;
-
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return FALSE;
 

@@ -21,6 +21,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_autoptr(KfHistoryEntry) copy = kf_history_entry_copy (entry);
 
       g_assert (entry->id != NULL && *entry->id != '\0' && entry->name != NULL);
+      g_assert (g_strcmp0 (copy->id, entry->id) == 0 && copy->size == entry->size);
     }
   return 0;
 }

@@ -6,7 +6,19 @@
 # source tree is never written). A crash, leak, undefined behaviour or an
 # input slower than 10 s fails the test; the input is kept in
 # WORKDIR/artifacts, to be fixed and added to the seeds as a regression test.
+#
+# kf-fuzz-run.sh --replay FUZZER SEEDS: runs every seed once, as files:
+# libFuzzer checks each file for leaks, but not a folder's inputs.
 set -eu
+
+# libFuzzer's own exit code for a finding is 77, which meson takes as a skip.
+codes="-error_exitcode=1 -timeout_exitcode=1"
+
+if [ "$1" = "--replay" ]; then
+  # shellcheck disable=SC2086
+  exec "$2" $codes -runs=1 "$3"/*
+fi
+
 fuzzer=$1
 seeds=$2
 work=$3
@@ -14,7 +26,8 @@ seconds=${KF_FUZZ_SECONDS:-20}
 
 mkdir -p "$work/corpus" "$work/artifacts"
 status=0
-"$fuzzer" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+# shellcheck disable=SC2086
+"$fuzzer" $codes -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
   -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
   "$work/corpus" "$seeds" || status=$?
 if [ "$status" -ne 0 ]; then
