@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -16,118 +17,248 @@ set_invalid (GError **error)
                        _("The data is not in the expected format (it is not valid JSON)."));
 }
 
-/* Finds the deepest nesting, exactly as a strict JSON reader would see it.
- * json-glib's scanner also takes comments and 'single-quoted' strings,
- * which could hide brackets from a simpler count, so those are refused.
- * So is a second value after the first ("[][]", "1[]"), which json-glib
- * 1.6 refuses too but leaks the nodes it had built. */
+/* A strict RFC 8259 reader that only checks, so that json-glib only ever
+ * sees valid JSON no deeper than allowed. json-glib 1.6 recurses once per
+ * level (a stack overflow for deep input), also takes comments and
+ * 'single-quoted' strings, and leaks what it built on many errors (a
+ * second value, "[][]"; a broken escape in an unfinished string): the
+ * fuzzers in tests/fuzz found each in their first minute. */
+typedef struct {
+  const char *p;
+  const char *end;
+  guint       depth;
+  guint       max_depth;
+  gboolean    too_deep;
+} Reader;
+
+static void
+skip_space (Reader *r)
+{
+  while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
+    r->p++;
+}
+
+static gboolean
+read_literal (Reader     *r,
+              const char *word)
+{
+  gsize len = strlen (word);
+
+  if ((gsize) (r->end - r->p) < len || memcmp (r->p, word, len) != 0)
+    return FALSE;
+  r->p += len;
+  return TRUE;
+}
+
+static gboolean
+read_digits (Reader *r)
+{
+  const char *start = r->p;
+
+  while (r->p < r->end && g_ascii_isdigit (*r->p))
+    r->p++;
+  return r->p > start;
+}
+
+static gboolean
+read_number (Reader *r)
+{
+  if (r->p < r->end && *r->p == '-')
+    r->p++;
+  if (r->p < r->end && *r->p == '0')
+    r->p++;
+  else if (r->p >= r->end || !read_digits (r))
+    return FALSE;
+  if (r->p < r->end && *r->p == '.')
+    {
+      r->p++;
+      if (!read_digits (r))
+        return FALSE;
+    }
+  if (r->p < r->end && (*r->p == 'e' || *r->p == 'E'))
+    {
+      r->p++;
+      if (r->p < r->end && (*r->p == '+' || *r->p == '-'))
+        r->p++;
+      if (!read_digits (r))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reads \uXXXX (r->p at the backslash) into *unit. */
+static gboolean
+read_unicode_escape (Reader   *r,
+                     gunichar *unit)
+{
+  *unit = 0;
+  if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u')
+    return FALSE;
+  for (int i = 2; i < 6; i++)
+    {
+      int digit = g_ascii_xdigit_value (r->p[i]);
+
+      if (digit < 0)
+        return FALSE;
+      *unit = *unit * 16 + (gunichar) digit;
+    }
+  r->p += 6;
+  return TRUE;
+}
+
+static gboolean
+read_string (Reader *r)
+{
+  r->p++;  /* the opening quote */
+  while (r->p < r->end)
+    {
+      guchar c = (guchar) *r->p;
+
+      if (c == '"')
+        {
+          r->p++;
+          return TRUE;
+        }
+      if (c < 0x20)
+        return FALSE;
+      if (c != '\\')
+        {
+          r->p++;
+          continue;
+        }
+      if (r->end - r->p < 2)
+        return FALSE;
+      if (r->p[1] == 'u')
+        {
+          gunichar unit, low;
+
+          if (!read_unicode_escape (r, &unit))
+            return FALSE;
+          /* A UTF-16 pair names one character; a half of one is no text. */
+          if (unit >= 0xdc00 && unit <= 0xdfff)
+            return FALSE;
+          if (unit >= 0xd800 && unit <= 0xdbff &&
+              (!read_unicode_escape (r, &low) || low < 0xdc00 || low > 0xdfff))
+            return FALSE;
+          continue;
+        }
+      if (strchr ("\"\\/bfnrt", r->p[1]) == NULL || r->p[1] == '\0')
+        return FALSE;
+      r->p += 2;
+    }
+  return FALSE;
+}
+
+static gboolean read_value (Reader *r);
+
+/* An array or an object, r->p at its opening bracket. */
+static gboolean
+read_container (Reader *r)
+{
+  gboolean object = *r->p == '{';
+  char close = object ? '}' : ']';
+
+  if (++r->depth > r->max_depth)
+    {
+      r->too_deep = TRUE;
+      return FALSE;
+    }
+  r->p++;
+  skip_space (r);
+  if (r->p < r->end && *r->p == close)
+    {
+      r->p++;
+      r->depth--;
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      if (object)
+        {
+          if (r->p >= r->end || *r->p != '"' || !read_string (r))
+            return FALSE;
+          skip_space (r);
+          if (r->p >= r->end || *r->p != ':')
+            return FALSE;
+          r->p++;
+          skip_space (r);
+        }
+      if (!read_value (r))
+        return FALSE;
+      skip_space (r);
+      if (r->p >= r->end)
+        return FALSE;
+      if (*r->p == close)
+        {
+          r->p++;
+          r->depth--;
+          return TRUE;
+        }
+      if (*r->p != ',')
+        return FALSE;
+      r->p++;
+      skip_space (r);
+    }
+}
+
+static gboolean
+read_value (Reader *r)
+{
+  if (r->p >= r->end)
+    return FALSE;
+  switch (*r->p)
+    {
+    case '{':
+    case '[':
+      return read_container (r);
+    case '"':
+      return read_string (r);
+    case 't':
+      return read_literal (r, "true");
+    case 'f':
+      return read_literal (r, "false");
+    case 'n':
+      return read_literal (r, "null");
+    default:
+      return read_number (r);
+    }
+}
+
+/* One value with only white space around it, valid UTF-8, at most
+ * @max_depth levels of arrays and objects. */
 static gboolean
 check_structure (const char  *data,
                  gsize        length,
                  guint        max_depth,
                  GError     **error)
 {
-  gboolean in_string = FALSE;
-  gboolean in_scalar = FALSE;   /* a number, true, false or null at the top */
-  gboolean value_done = FALSE;  /* the top-level value has ended */
-  guint depth = 0;
+  Reader r = { data, data + length, 0, max_depth, FALSE };
 
-  for (gsize i = 0; i < length; i++)
+  if (!g_utf8_validate_len (data, length, NULL))
     {
-      char c = data[i];
-
-      if (c == '\0')
-        {
-          set_invalid (error);
-          return FALSE;
-        }
-
-      if (in_string)
-        {
-          if (c == '\\')
-            {
-              /* The escaped character cannot end the string. */
-              if (i + 1 < length && data[i + 1] == '\0')
-                {
-                  set_invalid (error);
-                  return FALSE;
-                }
-              i++;
-            }
-          else if (c == '"')
-            {
-              in_string = FALSE;
-              value_done = depth == 0;
-            }
-          continue;
-        }
-
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
-        {
-          if (in_scalar)
-            {
-              in_scalar = FALSE;
-              value_done = TRUE;
-            }
-          continue;
-        }
-
-      if (depth == 0 && value_done)
-        {
-          set_invalid (error);
-          return FALSE;
-        }
-
-      switch (c)
-        {
-        case '"':
-        case '[':
-        case '{':
-          if (in_scalar)
-            {
-              set_invalid (error);
-              return FALSE;
-            }
-          if (c == '"')
-            {
-              in_string = TRUE;
-              break;
-            }
-          if (++depth > max_depth)
-            {
-              g_set_error (error, KF_JSON_ERROR, KF_JSON_ERROR_TOO_DEEP,
-                           g_dngettext (GETTEXT_PACKAGE,
-                                        "The data is nested more deeply than %u level.",
-                                        "The data is nested more deeply than %u levels.",
-                                        max_depth),
-                           max_depth);
-              return FALSE;
-            }
-          break;
-        case ']':
-        case '}':
-          if (depth == 0)
-            {
-              set_invalid (error);
-              return FALSE;
-            }
-          /* Mismatched pairs ("[}") are json-glib's to reject. */
-          if (--depth == 0)
-            value_done = TRUE;
-          break;
-        case '\'':
-        case '/':
-        case '#':
-          set_invalid (error);
-          return FALSE;
-        default:
-          if (depth == 0)
-            in_scalar = TRUE;
-          break;
-        }
+      set_invalid (error);
+      return FALSE;
     }
 
-  return TRUE;
+  skip_space (&r);
+  if (read_value (&r))
+    {
+      skip_space (&r);
+      if (r.p == r.end)
+        return TRUE;
+    }
+
+  if (r.too_deep)
+    g_set_error (error, KF_JSON_ERROR, KF_JSON_ERROR_TOO_DEEP,
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "The data is nested more deeply than %u level.",
+                              "The data is nested more deeply than %u levels.",
+                              max_depth),
+                 max_depth);
+  else
+    set_invalid (error);
+  return FALSE;
 }
 
 /* json-glib reads a number past the range of a double (1e400) as infinity.
