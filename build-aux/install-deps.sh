@@ -10,6 +10,8 @@ set -eu
 # locales: the German locale that the translation tests run in.
 # git, xz-utils: `meson dist` (the dist test).
 # libxml2-utils: xmllint, which glib-compile-resources uses to strip the .ui files.
+# ca-certificates: the system trust that TLS verification needs (glib-networking
+# warns, fatally in the tests, when it is empty, as in a minimal Debian 13 root).
 packages="
   meson ninja-build pkg-config gcc libc6-dev gettext
   libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev libsecret-1-dev zlib1g-dev
@@ -18,7 +20,7 @@ packages="
   adwaita-icon-theme fonts-cantarell
   xvfb xauth xdotool dbus dbus-x11 gnome-keyring at-spi2-core
   locales git xz-utils libxml2-utils
-  curl time python3
+  curl time python3 ca-certificates
 "
 # clang, and libFuzzer with the sanitizer runtimes (libclang-rt-dev, which
 # clang only recommends).

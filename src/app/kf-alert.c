@@ -31,7 +31,7 @@ kf_alert_new (GtkWidget  *parent,
   g_return_val_if_fail (parent == NULL || GTK_IS_WIDGET (parent), NULL);
 
 #if KF_ALERT_DIALOG
-  alert = adw_alert_dialog_new (heading, body);
+  alert = GTK_WIDGET (adw_alert_dialog_new (heading, body));
   /* Kept until presented: adw_dialog_present() needs the window it goes in. */
   if (parent != NULL)
     g_object_set_data_full (G_OBJECT (alert), PARENT_KEY, g_object_ref (parent), g_object_unref);
