@@ -190,7 +190,10 @@ kf_alert_response (GtkWidget  *alert,
   adw_dialog_force_close (ADW_DIALOG (alert));
   g_object_unref (alert);
 #else
+  g_object_ref (alert);
   adw_message_dialog_response (ALERT (alert), id);
+  gtk_window_destroy (GTK_WINDOW (alert));
+  g_object_unref (alert);
 #endif
 }
 
@@ -199,8 +202,9 @@ static void
 collect_alerts (GtkWidget *widget,
                 GPtrArray *alerts)
 {
-  /* A closed AdwDialog leaves the window: every one found is open. */
-  if (ADW_IS_ALERT_DIALOG (widget) && gtk_widget_get_visible (widget))
+  /* A closed AdwDialog leaves the window; one being presented is there
+   * before it is shown (mapped). */
+  if (ADW_IS_ALERT_DIALOG (widget) && gtk_widget_get_mapped (widget))
     g_ptr_array_add (alerts, widget);
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;

@@ -109,7 +109,7 @@ remote_upload_action (GtkWidget  *widget,
 
   dialog = kf_remote_upload_dialog_new (GTK_WINDOW (self));
   g_signal_connect_object (dialog, "submitted", G_CALLBACK (remote_submitted_cb), self, 0);
-  kf_alert_present (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

@@ -157,7 +157,6 @@ upload_states_body (KfApplication *app,
   kf_app_test_wait_until ((dialog = kf_upload_page_get_folder_dialog (page)) != NULL, 10);
   shoot (GTK_WIDGET (dialog), "folder-dialog");
   kf_alert_response (dialog, "cancel");
-  gtk_window_destroy (GTK_WINDOW (dialog));
 
   gtk_editable_set_text (kf_upload_page_get_search_entry (page), "zzz");
   shoot (GTK_WIDGET (window), "upload-no-results");

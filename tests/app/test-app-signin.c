@@ -88,7 +88,6 @@ second_start_body (KfApplication *app,
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
   kf_app_test_wait_until ((dialog = kf_app_test_find_dialog (GTK_WINDOW (window))) != NULL, 5);
   kf_alert_response (dialog, "cancel");
-  gtk_window_destroy (GTK_WINDOW (dialog));
   kf_app_test_run_for (200);
   g_assert_cmpstr (kf_window_get_visible_page (window), ==, "main");
   key = stored_key ();
