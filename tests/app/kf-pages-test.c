@@ -304,14 +304,41 @@ kf_pages_test_save_png (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
+static void
+describe_labels (GtkWidget *widget,
+                 GString   *out)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, " “%s”%s", gtk_label_get_text (GTK_LABEL (widget)),
+                            gtk_widget_get_mapped (widget) ? "" : " (unmapped)");
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    describe_labels (child, out);
+}
+
 void
 kf_pages_test_click_response (GtkWidget  *dialog,
                               const char *label)
 {
   g_autoptr(GtkWidget) keep = g_object_ref (GTK_WIDGET (dialog));
-  GtkWidget *button = kf_pages_test_find_button (GTK_WIDGET (dialog), label);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  GtkWidget *button;
 
-  g_assert_nonnull (button);
+  /* An AdwAlertDialog (libadwaita 1.5 and newer) shows its buttons once it
+   * has opened. */
+  while ((button = kf_pages_test_find_button (GTK_WIDGET (dialog), label)) == NULL &&
+         g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  if (button == NULL)
+    {
+      g_autoptr(GString) shown = g_string_new (NULL);
+
+      describe_labels (dialog, shown);
+      g_error ("No button “%s” in the dialog (mapped %d); its labels:%s", label,
+               gtk_widget_get_mapped (dialog), shown->str);
+    }
   g_assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
 }
