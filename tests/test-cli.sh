@@ -162,6 +162,7 @@ balance_before=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1])
 kf account
 check "account (text)" succeeded
 check "account text shows the e-mail" grep -qF "$email" "$work/out"
+check "account text shows money with two decimals" grep -qE '^Balance: +\$100\.00$' "$work/out"
 
 kf account --json --server "$URL"
 check "options after the command" json 'assert d["email"]'

@@ -1178,6 +1178,68 @@ test_multipart_escape_and_size (void)
   g_assert_nonnull (s2);
 }
 
+/* Money keeps two decimals everywhere, rounded half up from the text. */
+static void
+test_format_money (void)
+{
+  const struct {
+    const char *text;
+    const char *shown;
+  } texts[] = {
+    { "100", "$100.00" },
+    { "100.00000", "$100.00" },
+    { "23.122", "$23.12" },
+    { "23.125", "$23.13" },      /* printf's "%.2f" of 23.125 says 23.12 */
+    { "1.005", "$1.01" },        /* 1.005 as a double is 1.00499... */
+    { "0.04900", "$0.05" },
+    { "0.0049", "$0.00" },
+    { " 7.5 ", "$7.50" },
+    { ".5", "$0.50" },
+    { "-1.5", "$-1.50" },
+    { "-0.001", "$0.00" },
+    { "12345678.999", "$12345679.00" },
+  };
+  const struct {
+    double      amount;
+    const char *shown;
+  } amounts[] = {
+    { 100, "$100.00" },
+    { 80, "$80.00" },
+    { 23.125, "$23.13" },
+    { 1.005, "$1.01" },
+    { 0.1 + 0.2, "$0.30" },
+    { 100 - 79.9, "$20.10" },
+    { 0.049, "$0.05" },
+    { -0.004, "$0.00" },
+    { 1e300, "$0.00" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *shown = kf_format_money_text (texts[i].text, -1);
+
+      g_assert_cmpstr (shown, ==, texts[i].shown);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (amounts); i++)
+    {
+      g_autofree char *shown = kf_format_money (amounts[i].amount);
+
+      g_assert_cmpstr (shown, ==, amounts[i].shown);
+    }
+
+  /* Not a plain decimal: the parsed number is shown instead. */
+  {
+    const char *odd[] = { NULL, "", "inf", "1e3", "12,5", "1.2.3", "$5", "-", "." };
+
+    for (guint i = 0; i < G_N_ELEMENTS (odd); i++)
+      {
+        g_autofree char *shown = kf_format_money_text (odd[i], 4.5);
+
+        g_assert_cmpstr (shown, ==, "$4.50");
+      }
+  }
+}
+
 static void
 test_escape_for_terminal (void)
 {
@@ -1310,6 +1372,7 @@ main (int argc, char **argv)
   g_test_add_func ("/util/redact", test_redact);
   g_test_add_func ("/util/server-url", test_normalize_server_url);
   g_test_add_func ("/util/escape-and-size", test_multipart_escape_and_size);
+  g_test_add_func ("/util/money", test_format_money);
   g_test_add_func ("/util/escape-for-terminal", test_escape_for_terminal);
   g_test_add_func ("/util/escape-invalid-utf8", test_escape_invalid_utf8);
   g_test_add_func ("/types/plans", test_plans);

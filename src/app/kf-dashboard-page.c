@@ -125,7 +125,7 @@ show_account (KfDashboardPage *self)
   g_autofree char *left = NULL;
 
   gtk_label_set_text (self->email_label, info->email != NULL ? info->email : "");
-  set_label_take (self->balance_label, kf_pages_format_money (info->balance));
+  set_label_take (self->balance_label, kf_format_money_text (info->balance_text, info->balance));
 
   if (kf_account_info_is_premium (info))
     {
@@ -206,7 +206,7 @@ show_stats (KfDashboardPage *self)
   set_label_take (self->views_total, format_count (totals->views));
   set_label_take (self->sales_total, format_count (totals->sales));
   set_label_take (self->refs_total, format_count (totals->refs));
-  set_label_take (self->earnings_total, kf_pages_format_money (totals->profit_total));
+  set_label_take (self->earnings_total, kf_format_money (totals->profit_total));
 }
 
 static void

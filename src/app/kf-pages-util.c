@@ -21,35 +21,6 @@ kf_app_ensure_resources (void)
 }
 
 char *
-kf_pages_format_money (double amount)
-{
-  g_autofree char *number = g_strdup_printf ("%.5f", amount);
-  char *dot = strchr (number, '.');
-
-  /* printf follows LC_NUMERIC, so the separator may be a comma. */
-  if (dot == NULL)
-    dot = strchr (number, ',');
-
-  if (dot != NULL)
-    {
-      char *end = number + strlen (number) - 1;
-
-      while (end > dot + 2 && *end == '0')
-        *end-- = '\0';
-    }
-
-  /* TRANSLATORS: an amount of money in US dollars, %s is the number */
-  return g_strdup_printf (_("$%s"), number);
-}
-
-char *
-kf_pages_format_price (double amount)
-{
-  /* TRANSLATORS: an amount of money in US dollars, always two decimals */
-  return g_strdup_printf (_("$%.2f"), amount);
-}
-
-char *
 kf_pages_plan_dup_name (const char *plan_id)
 {
   const KfPlan *plan;

@@ -11,12 +11,8 @@ G_BEGIN_DECLS
 
 void      kf_app_ensure_resources      (void);
 
-/* "$0.049", "$12.50": at least two decimals, at most five, no trailing zeros. */
 /* "14 seconds left", "3 minutes left", "About 2 hours left". */
 char     *kf_pages_format_time_left      (gint64              seconds);
-char     *kf_pages_format_money          (double              amount);
-/* A price or balance on the voucher page: always two decimals, "$20.00". */
-char     *kf_pages_format_price          (double              amount);
 /* "Premium, 30 days", "Premium Traffic, 50 GB"; the ID itself when unknown. */
 char     *kf_pages_plan_dup_name         (const char         *plan_id);
 /* Localized "28 Nov 2026" (and the time when @with_time). */

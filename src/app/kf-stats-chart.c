@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "kf-pages-util.h"
+#include "kf-util.h"
 #include "kf-stats-chart.h"
 
 #define PAD 8.0
@@ -570,6 +571,20 @@ query_tooltip_cb (GtkWidget  *widget,
   return TRUE;
 }
 
+/* A day can earn a fraction of a cent: "less than $0.01", not "$0.00". */
+static char *
+format_earnings (double amount)
+{
+  if (amount > 0 && amount < 0.005)
+    {
+      g_autofree char *cent = kf_format_money (0.01);
+
+      /* TRANSLATORS: earnings below one cent; %s is "$0.01" */
+      return g_strdup_printf (_("less than %s"), cent);
+    }
+  return kf_format_money (amount);
+}
+
 static void
 update_accessible (KfStatsChart *self)
 {
@@ -577,7 +592,7 @@ update_accessible (KfStatsChart *self)
 
   if (self->mode == KF_STATS_CHART_MODE_EARNINGS)
     {
-      g_autofree char *money = kf_pages_format_money (self->totals.profit_total);
+      g_autofree char *money = format_earnings (self->totals.profit_total);
 
       description = g_strdup_printf (_("%u days, %s earned in total"), self->days->len, money);
     }
@@ -874,7 +889,7 @@ kf_stats_chart_dup_day_summary (KfStatsChart *self,
   /* TRANSLATORS: the day in the chart's tooltip, see g_date_time_format() */
   title = date != NULL ? g_date_time_format (date, _("%A, %-d %B %Y")) : g_strdup (day->day);
   g_strstrip (title);
-  money = kf_pages_format_money (day->earnings);
+  money = format_earnings (day->earnings);
 
   downloads = g_strdup_printf ("%" G_GINT64_FORMAT, day->downloads);
   views = g_strdup_printf ("%" G_GINT64_FORMAT, day->views);

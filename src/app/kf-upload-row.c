@@ -30,17 +30,28 @@ struct _KfUploadRow {
 
 G_DEFINE_FINAL_TYPE (KfUploadRow, kf_upload_row, ADW_TYPE_BIN)
 
+/* A moment, not a duration: "Uploaded at 14:02" today, "Uploaded on
+ * 28 Nov 2026" before. */
 static char *
-format_date (GDateTime *date)
+format_uploaded (GDateTime *date)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *when = NULL;
 
   if (date == NULL)
-    return NULL;
-  if (g_date_time_get_year (date) == g_date_time_get_year (now) &&
-      g_date_time_get_day_of_year (date) == g_date_time_get_day_of_year (now))
-    return g_date_time_format (date, "%H:%M");
-  return g_date_time_format (date, "%x");
+    return g_strdup (_("Uploaded"));
+  local = g_date_time_to_local (date);
+  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+    {
+      when = g_date_time_format (local, "%H:%M");
+      /* TRANSLATORS: %s is a time of day, "14:02" */
+      return g_strdup_printf (_("Uploaded at %s"), when);
+    }
+  when = kf_pages_format_date (local, FALSE);
+  /* TRANSLATORS: %s is a date, "28 Nov 2026" */
+  return g_strdup_printf (_("Uploaded on %s"), when);
 }
 
 static void
@@ -149,10 +160,10 @@ refresh (KfUploadRow *self)
 
     case KF_UPLOAD_STATE_DONE:
       {
-        g_autofree char *when = format_date (kf_upload_item_get_date (item));
+        g_autofree char *when = format_uploaded (kf_upload_item_get_date (item));
 
-        detail = when ? g_strdup_printf (_("%s · Uploaded %s"), size, when)
-                      : g_strdup_printf (_("%s · Uploaded"), size);
+        /* TRANSLATORS: file size · when it was uploaded */
+        detail = g_strdup_printf (_("%s · %s"), size, when);
         set_message (self, kf_upload_item_get_link (item), "kf-link");
       }
       break;

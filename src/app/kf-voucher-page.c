@@ -11,6 +11,7 @@
 #include "kf-ledger.h"
 #include "kf-alert.h"
 #include "kf-pages-util.h"
+#include "kf-util.h"
 #include "kf-voucher-item.h"
 #include "kf-voucher-page.h"
 #include "kf-voucher-purchase.h"
@@ -231,7 +232,7 @@ update_price (KfVoucherPage *self)
 
   if (find_last_charge (self, &charged))
     {
-      g_autofree char *money = kf_pages_format_price (charged);
+      g_autofree char *money = kf_format_money (charged);
 
       gtk_label_set_text (self->price_label, money);
       adw_action_row_set_subtitle (self->price_row, NULL);
@@ -315,7 +316,7 @@ balance_cb (GObject      *object,
   self->balance = info->balance;
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->balance_label), NULL);
   {
-    g_autofree char *money = kf_pages_format_price (info->balance);
+    g_autofree char *money = kf_format_money_text (info->balance_text, info->balance);
     gtk_label_set_text (self->balance_label, money);
   }
 }
@@ -753,7 +754,7 @@ update_confirm_body (KfVoucherPage *self)
 
   if (balance >= 0)
     {
-      g_autofree char *money = kf_pages_format_price (balance);
+      g_autofree char *money = kf_format_money (balance);
 
       body = g_strdup_printf (_("A “%s” voucher will be created. Its price will be "
                                 "charged to your account balance (now %s)."),
@@ -766,7 +767,7 @@ update_confirm_body (KfVoucherPage *self)
 
   if (find_last_charge (self, &charged))
     {
-      g_autofree char *money = kf_pages_format_price (charged);
+      g_autofree char *money = kf_format_money (charged);
 
       /* TRANSLATORS: after the question whether to buy; %s is an amount of money */
       price = g_strdup_printf (_("Last charged for this plan: %s."), money);

@@ -5,6 +5,7 @@
 
 #include "kf-adaptive-box.h"
 #include "kf-pages-util.h"
+#include "kf-util.h"
 #include "kf-voucher-row.h"
 
 struct _KfVoucherRow
@@ -54,7 +55,7 @@ sync (KfVoucherRow *self)
 
   if (bought && kf_voucher_item_get_charged (item) >= 0)
     {
-      g_autofree char *money = kf_pages_format_price (kf_voucher_item_get_charged (item));
+      g_autofree char *money = kf_format_money (kf_voucher_item_get_charged (item));
 
       /* TRANSLATORS: a voucher's date, then what it cost, e.g. "28 Nov 2026, 12:00 · charged $20.00" */
       subtitle = g_strdup_printf (_("%s · charged %s"), date, money);

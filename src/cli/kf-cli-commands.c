@@ -91,6 +91,7 @@ account_cb (GObject      *source,
                                                        : g_strdup (_("unknown"));
       g_autofree char *left = NULL;
       g_autofree char *premium_text = NULL;
+      g_autofree char *balance = kf_format_money_text (info->balance_text, info->balance);
 
       if (info->storage_unlimited)
         left = g_strdup (_("unlimited"));
@@ -113,8 +114,7 @@ account_cb (GObject      *source,
         premium_text = g_strdup (_("no"));
 
       kf_cli_print_text (cli, "%-14s %s\n", _("Email:"), info->email != NULL ? info->email : "");
-      kf_cli_print_text (cli, "%-14s %s\n", _("Balance:"),
-                         info->balance_text != NULL ? info->balance_text : "");
+      kf_cli_print_text (cli, "%-14s %s\n", _("Balance:"), balance);
       kf_cli_print_text (cli, "%-14s %s\n", _("Storage used:"), used);
       kf_cli_print_text (cli, "%-14s %s\n", _("Storage left:"), left);
       kf_cli_print_text (cli, "%-14s %s\n", _("Premium:"), premium_text);

@@ -83,13 +83,6 @@ print_escaped_line (KfCli      *cli,
   fflush (stdout);
 }
 
-static char *
-format_money (double amount)
-{
-  /* TRANSLATORS: an amount of money in US dollars, always two decimals */
-  return g_strdup_printf (_("$%.2f"), amount);
-}
-
 static void
 print_voucher (VoucherJob *job,
                gboolean    charge_known,
@@ -127,7 +120,7 @@ print_voucher (VoucherJob *job,
       print_escaped_line (cli, shown);
       if (charge_known)
         {
-          g_autofree char *money = format_money (charged);
+          g_autofree char *money = kf_format_money (charged);
 
           kf_cli_print_text (cli, _("Charged: %s\n"), money);
         }
@@ -266,7 +259,7 @@ confirm (const char *plan)
 
   if (entries != NULL && kf_ledger_find_last_charge (entries, plan, &charged))
     {
-      g_autofree char *money = format_money (charged);
+      g_autofree char *money = kf_format_money (charged);
 
       fprintf (stderr, _("Create a voucher for %s (last charged: %s)? This spends your balance. [y/N] "),
                plan, money);
@@ -411,7 +404,7 @@ print_entries_text (KfCli     *cli,
         case KF_VOUCHER_STATE_BOUGHT:
           {
             g_autofree char *code = escape_code (entry->code);
-            g_autofree char *money = entry->charge_known ? format_money (entry->charged) : NULL;
+            g_autofree char *money = entry->charge_known ? kf_format_money (entry->charged) : NULL;
 
             what = g_strdup_printf ("%s%s%s%s%s", code,
                                     money != NULL ? "  " : "",

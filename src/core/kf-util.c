@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
@@ -173,6 +174,92 @@ kf_format_size (gint64 bytes)
   if (bytes < 0)
     return g_strdup (_("unknown size"));
   return g_format_size ((guint64) bytes);
+}
+
+/* "-12.345" -> -1235 (cents, half up away from zero); FALSE unless @text
+ * is a plain decimal: optional sign, digits, optional point and digits. */
+static gboolean
+parse_cents (const char *text,
+             gint64     *cents)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+  const char *p = copy;
+  gboolean negative = FALSE;
+  guint64 whole = 0;
+  guint fraction = 0;
+  guint n_digits = 0;
+
+  if (*p == '-' || *p == '+')
+    negative = *p++ == '-';
+  if (!g_ascii_isdigit (*p) && !(*p == '.' && g_ascii_isdigit (p[1])))
+    return FALSE;
+  for (; g_ascii_isdigit (*p); p++)
+    {
+      /* Far beyond any balance: refuse rather than overflow. */
+      if (whole > G_MAXINT64 / 1000)
+        return FALSE;
+      whole = whole * 10 + (guint) (*p - '0');
+    }
+  if (*p == '.')
+    {
+      for (p++; g_ascii_isdigit (*p); p++, n_digits++)
+        {
+          if (n_digits < 3)
+            fraction = fraction * 10 + (guint) (*p - '0');
+        }
+    }
+  if (*p != '\0')
+    return FALSE;
+  for (; n_digits < 3; n_digits++)
+    fraction *= 10;
+
+  /* Three decimals kept: the third one rounds. */
+  *cents = (gint64) (whole * 100 + (fraction + 5) / 10);
+  if (negative)
+    *cents = -*cents;
+  return TRUE;
+}
+
+static char *
+format_cents (gint64 cents)
+{
+  const char *point = localeconv ()->decimal_point;
+  guint64 magnitude = (guint64) (cents < 0 ? -cents : cents);
+  g_autofree char *number = NULL;
+
+  number = g_strdup_printf ("%s%" G_GUINT64_FORMAT "%s%02u",
+                            cents < 0 ? "-" : "", magnitude / 100,
+                            point != NULL && *point != '\0' ? point : ".",
+                            (guint) (magnitude % 100));
+  /* TRANSLATORS: an amount of money in US dollars, %s is the number */
+  return g_strdup_printf (_("$%s"), number);
+}
+
+char *
+kf_format_money_text (const char *text,
+                      double      fallback)
+{
+  gint64 cents;
+
+  if (text != NULL && parse_cents (text, &cents))
+    return format_cents (cents);
+  return kf_format_money (fallback);
+}
+
+char *
+kf_format_money (double amount)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  gint64 cents;
+
+  /* Not a number, infinite or absurd: nothing sensible to show. */
+  if (!(amount > -1e15 && amount < 1e15))
+    amount = 0;
+  /* Six decimals first: 23.125 stored as 23.12499999... still rounds up. */
+  g_ascii_formatd (buffer, sizeof buffer, "%.6f", amount);
+  if (!parse_cents (buffer, &cents))
+    cents = 0;
+  return format_cents (cents);
 }
 
 char *

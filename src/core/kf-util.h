@@ -16,6 +16,14 @@ char     *kf_normalize_server_url  (const char  *url,
 
 /* Human-readable size, e.g. "1.5 MB" (uses g_format_size). */
 char     *kf_format_size           (gint64       bytes);
+/* An amount of money as every page and the command line show it: always
+ * two decimals, "$100.00", "$23.12". Rounded half up from the decimal text
+ * the server sent ("23.125" -> "$23.13"), so no binary floating point on
+ * the way; @fallback is used when @text is NULL or not a plain decimal. */
+char     *kf_format_money_text     (const char  *text,
+                                    double       fallback);
+/* The same for an amount computed here (a charge, a sum). */
+char     *kf_format_money          (double       amount);
 
 /* Escapes a multipart/form-data parameter value (name or filename) the way
  * browsers do: " -> %22, CR -> %0D, LF -> %0A. */

@@ -481,7 +481,8 @@ test_every_control_named (void)
   g_ptr_array_unref (audit.problems);
 }
 
-/* Upload rows are named by their file and what happened to it. */
+/* Upload rows are named by their file and what happened to it, and say
+ * when it was uploaded as a moment ("Uploaded at 14:02"), not a duration. */
 static void
 row_names_body (KfApplication *app,
                 gpointer       data)
@@ -508,8 +509,15 @@ row_names_body (KfApplication *app,
   list_item = gtk_widget_get_parent (GTK_WIDGET (row));
   g_assert_true (gtk_widget_get_focusable (list_item));
   name = dup_accessible_name (list_item, &unresolved);
-  g_assert_nonnull (strstr (name, "report-2026.pdf"));
-  g_assert_nonnull (strstr (name, "Uploaded"));
+  g_assert_cmpstr (name, ==, "report-2026.pdf, Uploaded");
+
+  {
+    g_autoptr(GDateTime) local = g_date_time_to_local (kf_upload_item_get_date (item));
+    g_autofree char *time = g_date_time_format (local, "%H:%M");
+    g_autofree char *detail = g_strdup_printf ("6 bytes · Uploaded at %s", time);
+
+    g_assert_cmpstr (kf_upload_row_get_detail (row), ==, detail);
+  }
 }
 
 static void

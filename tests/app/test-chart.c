@@ -117,7 +117,7 @@ test_chart_hover_and_tooltip (void)
   g_assert_nonnull (strstr (summary, "2026"));
   g_assert_nonnull (strstr (summary, "Downloads: 4\n"));
   g_assert_nonnull (strstr (summary, "Views: 13\n"));
-  g_assert_nonnull (strstr (summary, "$0.004"));
+  g_assert_nonnull (strstr (summary, "Earnings: less than $0.01"));
 
   gtk_window_destroy (window);
 }

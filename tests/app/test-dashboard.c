@@ -128,8 +128,15 @@ test_dashboard_account (Fixture       *fixture,
   g_assert_true (kf_pages_test_shows_text (page, "demo@sandbox.invalid"));
   kf_pages_test_wait_until (!kf_dashboard_page_get_loading (fixture->page), 20);
   g_assert_true (kf_pages_test_shows_text (page, "Not premium"));
-  g_assert_true (kf_pages_test_shows_text (page, "$0.049"));
+  g_assert_true (kf_pages_test_shows_text (page, "$0.05"));
   g_assert_false (kf_pages_test_shows_text (page, premium));
+
+  /* Always two decimals, rounded half up from what the server sent
+   * ("23.12500"; printf would say 23.12). */
+  kf_sandbox_set_balance (fixture->sandbox, 23.125);
+  g_assert_true (gtk_widget_activate_action (page, "dashboard.refresh", NULL));
+  kf_pages_test_wait_until (!kf_dashboard_page_get_loading (fixture->page), 20);
+  g_assert_true (kf_pages_test_shows_text (page, "$23.13"));
 }
 
 static void

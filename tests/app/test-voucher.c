@@ -673,6 +673,19 @@ test_voucher_price_shown (Fixture       *fixture,
     kf_pages_test_save_png (page, g_getenv ("KF_VOUCHER_SCREENSHOT"));
 }
 
+/* Two decimals, rounded half up from the server's text ("23.12500"):
+ * printf's "%.2f" would show $23.12. */
+static void
+test_voucher_balance_decimals (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (fixture->page);
+
+  kf_sandbox_set_balance (fixture->sandbox, 23.125);
+  kf_voucher_page_refresh (fixture->page);
+  kf_pages_test_wait_until (kf_pages_test_shows_text (page, "$23.13"), 20);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -695,6 +708,7 @@ main (int   argc,
   ADD ("/pages/voucher/damaged-ledger-move-aside", test_voucher_damaged_ledger_move_aside, "later");
   ADD ("/pages/voucher/refusal-in-view", test_voucher_refusal_in_view, NULL);
   ADD ("/pages/voucher/price-shown", test_voucher_price_shown, NULL);
+  ADD ("/pages/voucher/balance-decimals", test_voucher_balance_decimals, NULL);
   ADD ("/pages/voucher/sigkill-after-purchase", test_voucher_sigkill_after_purchase, "no page");
 #undef ADD
 
