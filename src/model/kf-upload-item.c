@@ -37,7 +37,8 @@ G_DEFINE_ENUM_TYPE (KfUploadState, kf_upload_state,
   G_DEFINE_ENUM_VALUE (KF_UPLOAD_STATE_DONE, "done"),
   G_DEFINE_ENUM_VALUE (KF_UPLOAD_STATE_FAILED, "failed"),
   G_DEFINE_ENUM_VALUE (KF_UPLOAD_STATE_CANCELLED, "cancelled"),
-  G_DEFINE_ENUM_VALUE (KF_UPLOAD_STATE_NOT_FINISHED, "not-finished"))
+  G_DEFINE_ENUM_VALUE (KF_UPLOAD_STATE_NOT_FINISHED, "not-finished"),
+  G_DEFINE_ENUM_VALUE (KF_UPLOAD_STATE_PAUSED, "paused"))
 
 enum {
   PROP_0,
@@ -230,6 +231,14 @@ kf_upload_item_is_active (KfUploadItem *self)
 
   return self->state == KF_UPLOAD_STATE_WAITING ||
          self->state == KF_UPLOAD_STATE_UPLOADING;
+}
+
+gboolean
+kf_upload_item_can_pause (KfUploadItem *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_ITEM (self), FALSE);
+
+  return !self->remote && kf_upload_item_is_active (self);
 }
 
 static void
@@ -452,6 +461,22 @@ kf_upload_item_set_not_finished (KfUploadItem *self)
   g_object_freeze_notify (G_OBJECT (self));
   reset_progress (self);
   set_state (self, KF_UPLOAD_STATE_NOT_FINISHED);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+kf_upload_item_set_paused (KfUploadItem *self)
+{
+  g_return_if_fail (KF_IS_UPLOAD_ITEM (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  set_string (self, &self->error_message, NULL, PROP_ERROR_MESSAGE);
+  g_clear_error (&self->error);
+  set_double (self, &self->speed, 0, PROP_SPEED);
+  set_int64 (self, &self->eta, -1, PROP_ETA);
+  self->sample_time_us = 0;
+  self->sample_bytes = 0;
+  set_state (self, KF_UPLOAD_STATE_PAUSED);
   g_object_thaw_notify (G_OBJECT (self));
 }
 

@@ -12,6 +12,7 @@ typedef enum {
   KF_UPLOAD_STATE_FAILED,
   KF_UPLOAD_STATE_CANCELLED,
   KF_UPLOAD_STATE_NOT_FINISHED,   /* left over from an earlier run */
+  KF_UPLOAD_STATE_PAUSED,         /* paused by the user: keeps its place, resumed from the start */
 } KfUploadState;
 
 GType kf_upload_state_get_type (void) G_GNUC_CONST;
@@ -47,6 +48,9 @@ GDateTime     *kf_upload_item_get_date          (KfUploadItem  *self);
 
 gboolean       kf_upload_item_can_retry         (KfUploadItem  *self);
 gboolean       kf_upload_item_is_active         (KfUploadItem  *self);
+/* A local file that is waiting or uploading (a remote URL upload runs on
+ * the server and cannot be paused). */
+gboolean       kf_upload_item_can_pause         (KfUploadItem  *self);
 
 void           kf_upload_item_set_size          (KfUploadItem  *self,
                                                  gint64         size);
@@ -71,6 +75,10 @@ void           kf_upload_item_set_cancelled     (KfUploadItem  *self);
 void           kf_upload_item_set_retrying      (KfUploadItem  *self,
                                                  const char    *message);
 void           kf_upload_item_set_not_finished  (KfUploadItem  *self);
+/* Paused by the user. Bytes sent and progress stay as they were, so the row
+ * can say how far it had got; resuming starts again from 0 (the server has
+ * no resumable upload). */
+void           kf_upload_item_set_paused        (KfUploadItem  *self);
 /* Why the upload ended failed or cancelled, as core reported it (its code is
  * what a program acts on; "error-message" is what a person reads). Set by
  * the queue just before the state changes; cleared on a new attempt. */

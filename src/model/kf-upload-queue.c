@@ -21,6 +21,8 @@ typedef struct {
   gint64         total;
   gboolean       stopping;   /* end as "not finished", not "cancelled" */
   gboolean       removing;   /* the row is gone: record nothing */
+  gboolean       pausing;    /* end as "paused", not "cancelled" */
+  gboolean       resume;     /* resumed while it was being paused: queue it again */
 } Job;
 
 struct _KfUploadQueue {
@@ -34,6 +36,9 @@ struct _KfUploadQueue {
   GHashTable   *folders;     /* KfUploadItem* (owned) -> folder ID, when not the default */
   GHashTable   *retrying;    /* KfUploadItem* (owned) -> source ID of its retry timer */
   GHashTable   *retries;     /* KfUploadItem* (owned) -> automatic retries made so far */
+  GHashTable   *paused;      /* KfUploadItem* (owned), the set of paused rows */
+  GHashTable   *turns;       /* KfUploadItem* (owned) -> when it was queued (1, 2, ...) */
+  guint64       next_turn;
   GPtrArray    *batch_items; /* KfUploadItem* (owned) since the queue was last idle */
   guint         max_retries;
   guint         retry_delay_ms;
@@ -55,6 +60,7 @@ G_DEFINE_FINAL_TYPE (KfUploadQueue, kf_upload_queue, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_N_PENDING,
+  PROP_N_PAUSED,
   PROP_MAX_PARALLEL,
   PROP_UPLOAD_TYPE,
   PROP_FOLDER_ID,
@@ -108,6 +114,35 @@ static void
 notify_pending (KfUploadQueue *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
+}
+
+static void
+add_paused (KfUploadQueue *self,
+            KfUploadItem  *item)
+{
+  kf_upload_item_set_paused (item);
+  if (g_hash_table_add (self->paused, g_object_ref (item)))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PAUSED]);
+}
+
+/* In line, at the end: its turn is remembered, so a paused row that is
+ * resumed goes back to its place. */
+static void
+enqueue (KfUploadQueue *self,
+         KfUploadItem  *item)
+{
+  g_hash_table_replace (self->turns, g_object_ref (item), GSIZE_TO_POINTER ((gsize) ++self->next_turn));
+  g_queue_push_tail (&self->waiting, g_object_ref (item));
+}
+
+static gboolean
+drop_paused (KfUploadQueue *self,
+             KfUploadItem  *item)
+{
+  if (!g_hash_table_remove (self->paused, item))
+    return FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PAUSED]);
+  return TRUE;
 }
 
 static void
@@ -260,7 +295,7 @@ retry_wait_cb (gpointer user_data)
 
   g_hash_table_steal (self->retrying, item);
   g_object_unref (item);   /* the table's reference */
-  g_queue_push_tail (&self->waiting, g_object_ref (item));
+  enqueue (self, item);
   pump (self);
   return G_SOURCE_REMOVE;
 }
@@ -333,6 +368,21 @@ upload_cb (GObject      *object,
   if (job->removing)
     {
       /* Nothing to show or record. */
+    }
+  else if (job->pausing && !job->stopping &&
+           (results == NULL || results->len == 0 ||
+            ((KfUploadResult *) g_ptr_array_index (results, 0))->error != NULL))
+    {
+      /* Stopped by the pause, or failed on the way: either way it is paused
+       * now, and is sent again from the start when resumed. */
+      add_paused (self, item);
+      if (job->resume)
+        {
+          update_tick (self);
+          kf_upload_queue_resume (self, item);
+          job_unref (job);
+          return;
+        }
     }
   else if (results != NULL && results->len > 0)
     {
@@ -480,6 +530,8 @@ kf_upload_queue_finalize (GObject *object)
   g_clear_pointer (&self->folders, g_hash_table_unref);
   g_clear_pointer (&self->retrying, g_hash_table_unref);
   g_clear_pointer (&self->retries, g_hash_table_unref);
+  g_clear_pointer (&self->paused, g_hash_table_unref);
+  g_clear_pointer (&self->turns, g_hash_table_unref);
   g_clear_pointer (&self->batch_items, g_ptr_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_object (&self->store);
@@ -501,6 +553,9 @@ kf_upload_queue_get_property (GObject    *object,
     {
     case PROP_N_PENDING:
       g_value_set_uint (value, kf_upload_queue_get_n_pending (self));
+      break;
+    case PROP_N_PAUSED:
+      g_value_set_uint (value, kf_upload_queue_get_n_paused (self));
       break;
     case PROP_MAX_PARALLEL:
       g_value_set_uint (value, self->max_parallel);
@@ -559,6 +614,9 @@ kf_upload_queue_class_init (KfUploadQueueClass *klass)
   properties[PROP_N_PENDING] =
     g_param_spec_uint ("n-pending", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_PAUSED] =
+    g_param_spec_uint ("n-paused", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_MAX_PARALLEL] =
     g_param_spec_uint ("max-parallel", NULL, NULL, 1, G_MAXUINT, 2,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -591,6 +649,8 @@ kf_upload_queue_init (KfUploadQueue *self)
   self->folders = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
   self->retrying = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->retries = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->paused = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->turns = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->batch_items = g_ptr_array_new_with_free_func (g_object_unref);
   self->max_retries = DEFAULT_MAX_RETRIES;
   self->retry_delay_ms = DEFAULT_RETRY_DELAY_MS;
@@ -759,7 +819,7 @@ add_files (KfUploadQueue      *self,
         g_hash_table_insert (self->folders, g_object_ref (item), g_strdup (folder_id));
       g_ptr_array_add (items, item);
       g_ptr_array_add (self->batch_items, g_object_ref (item));
-      g_queue_push_tail (&self->waiting, g_object_ref (item));
+      enqueue (self, item);
       record (self, item, KF_HISTORY_STATE_NOT_FINISHED);
     }
 
@@ -1012,7 +1072,7 @@ kf_upload_queue_cancel (KfUploadQueue *self,
       return;
     }
 
-  if (drop_waiting (self, item) || drop_retrying (self, item))
+  if (drop_waiting (self, item) || drop_retrying (self, item) || drop_paused (self, item))
     {
       g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                                      _("The upload was cancelled."));
@@ -1049,7 +1109,7 @@ kf_upload_queue_retry (KfUploadQueue *self,
   kf_upload_item_set_waiting (item);
   if (!g_ptr_array_find (self->batch_items, item, NULL))
     g_ptr_array_add (self->batch_items, g_object_ref (item));
-  g_queue_push_tail (&self->waiting, g_object_ref (item));
+  enqueue (self, item);
   record (self, item, KF_HISTORY_STATE_NOT_FINISHED);
   notify_pending (self);
   pump (self);
@@ -1077,6 +1137,8 @@ kf_upload_queue_remove (KfUploadQueue *self,
   drop_remote (self, item);
   drop_waiting (self, item);
   drop_retrying (self, item);
+  drop_paused (self, item);
+  g_hash_table_remove (self->turns, item);
   forget (self, item);
   g_hash_table_remove (self->folders, item);
   g_hash_table_remove (self->retries, item);
@@ -1189,6 +1251,11 @@ kf_upload_queue_restore (KfUploadQueue *self,
       if (!kf_upload_item_get_remote (item))
         record (self, item, KF_HISTORY_STATE_NOT_FINISHED);
       break;
+    case KF_UPLOAD_STATE_PAUSED:
+      record (self, item, KF_HISTORY_STATE_NOT_FINISHED);
+      if (g_hash_table_add (self->paused, g_object_ref (item)))
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PAUSED]);
+      break;
     case KF_UPLOAD_STATE_CANCELLED:
     case KF_UPLOAD_STATE_WAITING:
     case KF_UPLOAD_STATE_UPLOADING:
@@ -1222,7 +1289,7 @@ kf_upload_queue_cancel_all (KfUploadQueue *self)
     {
       KfUploadItem *item = g_ptr_array_index (items, i);
 
-      if (kf_upload_item_is_active (item))
+      if (kf_upload_item_is_active (item) || g_hash_table_contains (self->paused, item))
         {
           kf_upload_queue_cancel (self, item);
           n++;
@@ -1283,6 +1350,7 @@ kf_upload_queue_clear_finished (KfUploadQueue *self,
       forget (self, item);
       g_hash_table_remove (self->by_id, kf_upload_item_get_id (item));
       g_hash_table_remove (self->folders, item);
+      g_hash_table_remove (self->turns, item);
       g_ptr_array_remove (self->batch_items, item);
       g_list_store_remove (self->store, g_array_index (found, guint, i - 1));
     }
@@ -1340,7 +1408,8 @@ kf_upload_queue_get_progress (KfUploadQueue *self,
       gint64 size = kf_upload_item_get_size (item);
 
       /* A cancelled upload is no longer part of what is being done. */
-      if (state == KF_UPLOAD_STATE_CANCELLED || state == KF_UPLOAD_STATE_NOT_FINISHED)
+      if (state == KF_UPLOAD_STATE_CANCELLED || state == KF_UPLOAD_STATE_NOT_FINISHED ||
+          state == KF_UPLOAD_STATE_PAUSED)
         continue;
       n_total++;
       if (!kf_upload_item_is_active (item))
@@ -1367,4 +1436,216 @@ kf_upload_queue_get_progress (KfUploadQueue *self,
     *bytes_total = total;
   if (seconds_left != NULL)
     *seconds_left = speed > 0 ? (gint64) ((total - done) / speed + 0.5) : -1;
+}
+
+/* Pause and resume ---------------------------------------------------------- */
+
+gboolean
+kf_upload_queue_pause (KfUploadQueue *self,
+                       KfUploadItem  *item)
+{
+  Job *job;
+
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), FALSE);
+  g_return_val_if_fail (KF_IS_UPLOAD_ITEM (item), FALSE);
+
+  if (!kf_upload_item_can_pause (item))
+    return FALSE;
+
+  job = g_hash_table_lookup (self->jobs, item);
+  if (job != NULL)
+    {
+      /* upload_cb marks it paused once the request has stopped. */
+      job->pausing = TRUE;
+      job->resume = FALSE;
+      g_cancellable_cancel (job->cancellable);
+      return TRUE;
+    }
+
+  if (!drop_waiting (self, item) && !drop_retrying (self, item))
+    return FALSE;
+  add_paused (self, item);
+  notify_pending (self);
+  maybe_finish_batch (self);
+  return TRUE;
+}
+
+static int
+compare_turns (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  GHashTable *turns = user_data;
+  guint64 ta = GPOINTER_TO_SIZE (g_hash_table_lookup (turns, a));
+  guint64 tb = GPOINTER_TO_SIZE (g_hash_table_lookup (turns, b));
+
+  /* A row without a turn (put back by Undo) goes last. */
+  if (ta == 0 || tb == 0)
+    return ta == tb ? 0 : ta == 0 ? 1 : -1;
+  return ta < tb ? -1 : ta > tb ? 1 : 0;
+}
+
+/* A resumed row goes back to its place in line: waiting uploads start in
+ * the order they were queued, whatever order they were paused and resumed. */
+static void
+sort_waiting (KfUploadQueue *self)
+{
+  if (self->waiting.length > 1)
+    g_queue_sort (&self->waiting, compare_turns, self->turns);
+}
+
+static void
+resume_one (KfUploadQueue *self,
+            KfUploadItem  *item)
+{
+  /* Nothing of the earlier request is kept by the server. */
+  if (kf_upload_item_get_bytes_sent (item) > 0)
+    kf_upload_item_set_retrying (item, _("Resumed: the file is sent again from the start."));
+  else
+    kf_upload_item_set_waiting (item);
+  if (!g_ptr_array_find (self->batch_items, item, NULL))
+    g_ptr_array_add (self->batch_items, g_object_ref (item));
+  g_queue_push_tail (&self->waiting, g_object_ref (item));
+}
+
+gboolean
+kf_upload_queue_resume (KfUploadQueue *self,
+                        KfUploadItem  *item)
+{
+  Job *job;
+
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), FALSE);
+  g_return_val_if_fail (KF_IS_UPLOAD_ITEM (item), FALSE);
+
+  job = g_hash_table_lookup (self->jobs, item);
+  if (job != NULL && job->pausing)
+    {
+      /* Still stopping: it goes back in line once it has. */
+      job->resume = TRUE;
+      return TRUE;
+    }
+
+  if (!g_hash_table_contains (self->paused, item))
+    return FALSE;
+
+  {
+    g_autoptr(KfUploadItem) keep = g_object_ref (item);
+
+    drop_paused (self, item);
+    resume_one (self, item);
+  }
+  sort_waiting (self);
+  notify_pending (self);
+  pump (self);
+  return TRUE;
+}
+
+guint
+kf_upload_queue_pause_all (KfUploadQueue *self)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  GHashTableIter iter;
+  KfUploadItem *item;
+  Job *job;
+  guint n = 0;
+
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), 0);
+
+  /* Waiting ones first, so none starts when a running one stops. */
+  while (self->waiting.length > 0)
+    {
+      g_autoptr(KfUploadItem) waiting = g_queue_pop_head (&self->waiting);
+
+      add_paused (self, waiting);
+      n++;
+    }
+
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_hash_table_iter_init (&iter, self->retrying);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &item, NULL))
+    g_ptr_array_add (items, g_object_ref (item));
+  for (guint i = 0; i < items->len; i++)
+    {
+      drop_retrying (self, g_ptr_array_index (items, i));
+      add_paused (self, g_ptr_array_index (items, i));
+      n++;
+    }
+
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &job))
+    {
+      if (job->pausing || job->stopping || job->removing)
+        continue;
+      job->pausing = TRUE;
+      job->resume = FALSE;
+      g_cancellable_cancel (job->cancellable);
+      n++;
+    }
+
+  notify_pending (self);
+  maybe_finish_batch (self);
+  return n;
+}
+
+guint
+kf_upload_queue_resume_all (KfUploadQueue *self)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  GHashTableIter iter;
+  KfUploadItem *item;
+  Job *job;
+  guint n = 0;
+
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), 0);
+
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &job))
+    if (job->pausing && !job->resume)
+      {
+        job->resume = TRUE;
+        n++;
+      }
+
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_hash_table_iter_init (&iter, self->paused);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &item, NULL))
+    g_ptr_array_add (items, g_object_ref (item));
+  g_hash_table_remove_all (self->paused);
+  if (items->len > 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PAUSED]);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      resume_one (self, g_ptr_array_index (items, i));
+      n++;
+    }
+  sort_waiting (self);
+  notify_pending (self);
+  pump (self);
+  return n;
+}
+
+guint
+kf_upload_queue_get_n_pausable (KfUploadQueue *self)
+{
+  GHashTableIter iter;
+  Job *job;
+  guint n;
+
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), 0);
+
+  n = self->waiting.length + g_hash_table_size (self->retrying);
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &job))
+    if (!job->pausing && !job->stopping && !job->removing)
+      n++;
+  return n;
+}
+
+guint
+kf_upload_queue_get_n_paused (KfUploadQueue *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), 0);
+
+  return g_hash_table_size (self->paused);
 }

@@ -17,7 +17,8 @@ G_DECLARE_FINAL_TYPE (KfUploadQueue, kf_upload_queue, KF, UPLOAD_QUEUE, GObject)
  * mirrored to the history (when given): an item is recorded as not finished
  * when it is queued, so it is listed again after a crash or a quit.
  *
- * Properties: "n-pending" (waiting + uploading, read-only), "max-parallel",
+ * Properties: "n-pending" (waiting + uploading, read-only), "n-paused"
+ * (read-only), "max-parallel",
  * "upload-type", "folder-id" (NULL for the top folder; new uploads only)
  * and "report-progress" (default TRUE: items' bytes, speed and time left
  * are updated while uploading; FALSE spares that work when nothing shows
@@ -29,7 +30,7 @@ KfUploadQueue *kf_upload_queue_new              (KfHistory     *history);
 GListModel    *kf_upload_queue_get_model        (KfUploadQueue *self);
 KfHistory     *kf_upload_queue_get_history      (KfUploadQueue *self);
 
-/* No uploads start while the client is NULL or the queue is paused. */
+/* No uploads start while the client is NULL. */
 void           kf_upload_queue_set_client       (KfUploadQueue *self,
                                                  KfClient      *client);
 KfClient      *kf_upload_queue_get_client       (KfUploadQueue *self);
@@ -117,6 +118,26 @@ void           kf_upload_queue_get_progress     (KfUploadQueue *self,
                                                  gint64        *bytes_done,
                                                  gint64        *bytes_total,
                                                  gint64        *seconds_left);
+
+/* Pause and resume. A paused row keeps its place in the list and the queue
+ * goes on with the others. Pausing a waiting upload takes it out of line;
+ * pausing a running one cancels its request (the state turns to paused once
+ * it has stopped). XFileSharing has no resumable upload, so a resumed file
+ * is sent again from the start; it waits its turn in list order (oldest
+ * first) with the others waiting. Remote URL uploads cannot be paused.
+ * Each returns whether it acted (the _all ones: on how many rows). A
+ * paused row can be cancelled or removed as any other. */
+gboolean       kf_upload_queue_pause            (KfUploadQueue *self,
+                                                 KfUploadItem  *item);
+gboolean       kf_upload_queue_resume           (KfUploadQueue *self,
+                                                 KfUploadItem  *item);
+guint          kf_upload_queue_pause_all        (KfUploadQueue *self);
+guint          kf_upload_queue_resume_all       (KfUploadQueue *self);
+/* The "n-paused" property: rows paused now. */
+guint          kf_upload_queue_get_n_paused     (KfUploadQueue *self);
+/* Local uploads waiting or running that kf_upload_queue_pause_all would
+ * pause now (changes come with notify::n-pending). */
+guint          kf_upload_queue_get_n_pausable   (KfUploadQueue *self);
 
 /* Stops every upload, keeping them as not finished (signing out, quitting). */
 void           kf_upload_queue_stop_all         (KfUploadQueue *self);
