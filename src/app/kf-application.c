@@ -22,6 +22,7 @@ struct _KfApplication {
   KfUploadQueue  *queue;
   KfHistory      *history;
   KfSandbox      *sandbox;
+  KfRateLimit    *rate_limit;        /* shared by every upload, whichever client */
   GCancellable   *cancellable;
 
   gboolean        sandbox_mode;
@@ -110,6 +111,7 @@ rebuild_client (KfApplication *self)
       client = kf_client_new (self->server_url, self->api_key, NULL);
     }
 
+  kf_client_set_rate_limit (client, self->rate_limit);
   g_set_object (&self->client, client);
   kf_upload_queue_set_client (self->queue, self->client);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
@@ -152,11 +154,28 @@ resolve_server_url (KfApplication *self)
   self->server_url = url;
 }
 
+/* The quick "Limited Speed" toggle wins over the limit in Preferences. */
+static void
+apply_speed_limit (KfApplication *self)
+{
+  guint64 kib = 0;
+
+  if (g_settings_get_boolean (self->settings, "alternative-speed-enabled"))
+    kib = g_settings_get_uint (self->settings, "alternative-speed-limit");
+  else if (g_settings_get_boolean (self->settings, "speed-limit-enabled"))
+    kib = g_settings_get_uint (self->settings, "speed-limit");
+  kf_rate_limit_set_rate (self->rate_limit, kib * 1024);
+}
+
 static void
 settings_changed_cb (KfApplication *self,
                      const char    *key,
                      GSettings     *settings)
 {
+  if (g_str_equal (key, "speed-limit-enabled") || g_str_equal (key, "speed-limit") ||
+      g_str_equal (key, "alternative-speed-enabled") || g_str_equal (key, "alternative-speed-limit"))
+    apply_speed_limit (self);
+
   if (g_str_equal (key, "server-url"))
     {
       g_autofree char *old = g_strdup (self->server_url);
@@ -415,6 +434,7 @@ kf_application_startup (GApplication *application)
     { "win.copy-all-links", { "<Control><Shift>c", NULL } },
     { "win.retry-failed", { "<Control><Shift>r", NULL } },
     { "win.cancel-all", { "<Control><Shift>x", NULL } },
+    { "win.pause-all", { "<Control>p", NULL } },
     { "win.clear-finished", { "<Control><Shift>l", NULL } },
     { "win.show-page('upload')", { "<Alt>1", NULL } },
     { "win.show-page('dashboard')", { "<Alt>2", NULL } },
@@ -432,6 +452,14 @@ kf_application_startup (GApplication *application)
   self->settings = g_settings_new (APPLICATION_ID);
   g_signal_connect_object (self->settings, "changed",
                            G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
+  self->rate_limit = kf_rate_limit_new (0);
+  apply_speed_limit (self);
+  {
+    /* app.alternative-speed-enabled: the upload list menu's check item. */
+    g_autoptr(GAction) limited = g_settings_create_action (self->settings, "alternative-speed-enabled");
+
+    g_action_map_add_action (G_ACTION_MAP (self), limited);
+  }
 
   if (self->sandbox_mode)
     start_sandbox (self);
@@ -536,6 +564,7 @@ kf_application_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->history);
   g_clear_object (&self->settings);
+  g_clear_object (&self->rate_limit);
   g_clear_object (&self->sandbox);
 
   G_OBJECT_CLASS (kf_application_parent_class)->dispose (object);
@@ -654,6 +683,14 @@ kf_application_new (gboolean sandbox)
                        "resource-base-path", "/com/kenfiles/Desktop",
                        "sandbox", sandbox,
                        NULL);
+}
+
+KfRateLimit *
+kf_application_get_rate_limit (KfApplication *self)
+{
+  g_return_val_if_fail (KF_IS_APPLICATION (self), NULL);
+
+  return self->rate_limit;
 }
 
 GSettings *

@@ -24,6 +24,9 @@ G_DECLARE_FINAL_TYPE (KfApplication, kf_application, KF, APPLICATION, AdwApplica
 
 KfApplication  *kf_application_new                  (gboolean        sandbox);
 GSettings      *kf_application_get_settings         (KfApplication  *self);
+/* The one speed limit of every upload: the settings' limit, or the
+ * "Limited Speed" toggle's while it is on; 0 for none. */
+KfRateLimit    *kf_application_get_rate_limit       (KfApplication  *self);
 KfClient       *kf_application_get_client           (KfApplication  *self);
 KfUploadQueue  *kf_application_get_queue            (KfApplication  *self);
 KfHistory      *kf_application_get_history          (KfApplication  *self);

@@ -21,6 +21,10 @@ struct _KfPreferencesWindow {
   AdwEntryRow          *folder_row;
   GtkSwitch            *copy_switch;
   GtkSwitch            *notify_switch;
+  GtkSwitch            *speed_limit_switch;
+  GtkWidget            *speed_limit_row;
+  GtkSpinButton        *speed_limit_spin;
+  GtkSpinButton        *alternative_speed_spin;
 };
 
 G_DEFINE_FINAL_TYPE (KfPreferencesWindow, kf_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -154,6 +158,17 @@ kf_preferences_window_constructed (GObject *object)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "notifications", self->notify_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  /* Applied at once, to the uploads running too (KfApplication watches these). */
+  g_settings_bind (self->settings, "speed-limit-enabled", self->speed_limit_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "speed-limit-enabled", self->speed_limit_row, "sensitive",
+                   G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "speed-limit",
+                   gtk_spin_button_get_adjustment (self->speed_limit_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "alternative-speed-limit",
+                   gtk_spin_button_get_adjustment (self->alternative_speed_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -210,6 +225,10 @@ kf_preferences_window_class_init (KfPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, folder_row);
   gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, copy_switch);
   gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, notify_switch);
+  gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, speed_limit_switch);
+  gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, speed_limit_row);
+  gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, speed_limit_spin);
+  gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, alternative_speed_spin);
   gtk_widget_class_bind_template_callback (widget_class, server_row_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, server_row_changed_cb);
 }

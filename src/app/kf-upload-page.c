@@ -38,7 +38,9 @@ struct _KfUploadPage {
   GtkProgressBar       *progress_bar;
   GtkLabel             *progress_label;
   GtkWidget            *add_button;
+  GtkButton            *pause_all_button;
   guint                 progress_id;
+  KfRateLimit          *rate_limit;  /* shown on the summary line while it limits */
 
   /* The last removal, for Undo: items and their positions in the list. */
   GPtrArray            *undo_items;
@@ -117,10 +119,37 @@ count_failed (KfUploadPage *self)
   return failed;
 }
 
+/* One button for the whole list: Pause All while anything can be paused,
+ * else Resume All while anything is paused. */
+static void
+update_pause_all (KfUploadPage *self)
+{
+  guint n_pausable = kf_upload_queue_get_n_pausable (self->queue);
+  guint n_paused = kf_upload_queue_get_n_paused (self->queue);
+  const char *label;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->pause_all_button), n_pausable > 0 || n_paused > 0);
+  if (n_pausable > 0)
+    {
+      label = _("Pause All");
+      gtk_button_set_icon_name (self->pause_all_button, "media-playback-pause-symbolic");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_all_button), _("Pause All (Ctrl+P)"));
+    }
+  else
+    {
+      label = _("Resume All");
+      gtk_button_set_icon_name (self->pause_all_button, "media-playback-start-symbolic");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_all_button), _("Resume All (Ctrl+P)"));
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pause_all_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
 static void
 update_summary (KfUploadPage *self)
 {
-  guint n_items, n_shown, n_uploading, n_pending, n_failed;
+  guint n_items, n_shown, n_uploading, n_pending, n_failed, n_paused;
+  guint64 rate;
   g_autofree char *summary = NULL;
 
   if (self->queue == NULL)
@@ -131,6 +160,8 @@ update_summary (KfUploadPage *self)
   n_uploading = kf_upload_queue_get_n_uploading (self->queue);
   n_pending = kf_upload_queue_get_n_pending (self->queue);
   n_failed = count_failed (self);
+  n_paused = kf_upload_queue_get_n_paused (self->queue);
+  rate = self->rate_limit != NULL ? kf_rate_limit_get_rate (self->rate_limit) : 0;
 
   gtk_stack_set_visible_child_name (self->content_stack, n_items > 0 ? "list" : "empty");
   gtk_stack_set_visible_child_name (self->list_stack, n_shown > 0 ? "items" : "no-results");
@@ -168,7 +199,29 @@ update_summary (KfUploadPage *self)
       g_free (summary);
       summary = g_steal_pointer (&with_failed);
     }
+  if (n_paused > 0)
+    {
+      g_autofree char *with_paused = NULL;
+
+      /* TRANSLATORS: "4 uploads, 2 paused" */
+      with_paused = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u paused", "%s, %u paused", n_paused),
+                                     summary, n_paused);
+      g_free (summary);
+      summary = g_steal_pointer (&with_paused);
+    }
+  if (rate > 0)
+    {
+      /* In KiB, as Preferences and --limit-rate count. */
+      g_autofree char *speed = g_format_size_full (rate, G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *with_limit = NULL;
+
+      /* TRANSLATORS: "Uploading 2 files · limited to 1.0 MB/s" */
+      with_limit = g_strdup_printf (_("%s · limited to %s/s"), summary, speed);
+      g_free (summary);
+      summary = g_steal_pointer (&with_limit);
+    }
   gtk_label_set_text (self->summary_label, summary);
+  update_pause_all (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress_label), n_pending > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), n_pending > 0);
@@ -737,6 +790,60 @@ retry_action (GtkWidget  *widget,
 }
 
 static void
+pause_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
+  KfUploadItem *item = lookup_item (self, parameter);
+
+  if (item != NULL)
+    kf_upload_queue_pause (self->queue, item);
+}
+
+static void
+resume_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
+  KfUploadItem *item = lookup_item (self, parameter);
+
+  if (item != NULL)
+    kf_upload_queue_resume (self->queue, item);
+}
+
+static void
+toggle_pause_all_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
+  g_autofree char *message = NULL;
+  guint n;
+
+  if (self->queue == NULL)
+    return;
+  if (kf_upload_queue_get_n_pausable (self->queue) > 0)
+    {
+      n = kf_upload_queue_pause_all (self->queue);
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u upload paused", "%u uploads paused", n), n);
+    }
+  else
+    {
+      n = kf_upload_queue_resume_all (self->queue);
+      if (n == 0)
+        message = g_strdup (_("No uploads to pause or resume"));
+      else
+        message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "%u upload resumed, from the start",
+                                                "%u uploads resumed, from the start", n), n);
+    }
+  toast (self, message);
+  update_summary (self);
+}
+
+static void
 undo_clicked_cb (KfUploadPage *self)
 {
   if (self->queue == NULL || self->undo_items == NULL)
@@ -1083,6 +1190,9 @@ kf_upload_page_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (kf_upload_queue_get_model (self->queue), self);
     }
   g_clear_object (&self->queue);
+  if (self->rate_limit != NULL)
+    g_signal_handlers_disconnect_by_data (self->rate_limit, self);
+  g_clear_object (&self->rate_limit);
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   self->list_view = NULL;
@@ -1114,10 +1224,14 @@ kf_upload_page_class_init (KfUploadPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KfUploadPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, KfUploadPage, progress_label);
   gtk_widget_class_bind_template_child (widget_class, KfUploadPage, add_button);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadPage, pause_all_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "upload.cancel", "s", cancel_action);
   gtk_widget_class_install_action (widget_class, "upload.retry", "s", retry_action);
+  gtk_widget_class_install_action (widget_class, "upload.pause", "s", pause_action);
+  gtk_widget_class_install_action (widget_class, "upload.resume", "s", resume_action);
+  gtk_widget_class_install_action (widget_class, "upload.toggle-pause-all", NULL, toggle_pause_all_action);
   gtk_widget_class_install_action (widget_class, "upload.remove", "s", remove_action);
   gtk_widget_class_install_action (widget_class, "upload.copy-link", "s", copy_link_action);
   gtk_widget_class_install_action (widget_class, "upload.open-link", "s", open_link_action);
@@ -1176,7 +1290,31 @@ kf_upload_page_set_queue (KfUploadPage  *self,
   /* A state change (a failure) is not an items-changed of the list. */
   g_signal_connect_swapped (queue, "batch-finished", G_CALLBACK (update_summary), self);
   g_signal_connect_swapped (queue, "notify::n-pending", G_CALLBACK (update_summary), self);
+  g_signal_connect_swapped (queue, "notify::n-paused", G_CALLBACK (update_summary), self);
   update_summary (self);
+}
+
+void
+kf_upload_page_set_rate_limit (KfUploadPage *self,
+                               KfRateLimit  *limit)
+{
+  g_return_if_fail (KF_IS_UPLOAD_PAGE (self));
+  g_return_if_fail (limit == NULL || KF_IS_RATE_LIMIT (limit));
+
+  if (self->rate_limit != NULL)
+    g_signal_handlers_disconnect_by_data (self->rate_limit, self);
+  g_set_object (&self->rate_limit, limit);
+  if (limit != NULL)
+    g_signal_connect_swapped (limit, "notify::rate", G_CALLBACK (update_summary), self);
+  update_summary (self);
+}
+
+GtkButton *
+kf_upload_page_get_pause_all_button (KfUploadPage *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_PAGE (self), NULL);
+
+  return self->pause_all_button;
 }
 
 GtkDropTarget *

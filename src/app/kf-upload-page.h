@@ -12,14 +12,18 @@ G_DECLARE_FINAL_TYPE (KfUploadPage, kf_upload_page, KF, UPLOAD_PAGE, AdwBin)
 
 /* The drop zone, the queue and the history with its search. Row buttons
  * activate the page's actions "upload.cancel", "upload.retry",
- * "upload.copy-link", "upload.open-link", "upload.remove", each with the
- * item's id as a string parameter. The queue's menu (and the window's
- * shortcuts) use "upload.cancel-all", "upload.retry-failed",
- * "upload.clear-finished", "upload.copy-all-links" and
- * "upload.copy-focused-link", without parameter. */
+ * "upload.pause", "upload.resume", "upload.copy-link", "upload.open-link",
+ * "upload.remove", each with the item's id as a string parameter. The
+ * queue's menu, the Pause All/Resume All button (and the window's shortcuts)
+ * use "upload.cancel-all", "upload.retry-failed", "upload.clear-finished",
+ * "upload.copy-all-links", "upload.copy-focused-link" and
+ * "upload.toggle-pause-all", without parameter. */
 
 void            kf_upload_page_set_queue       (KfUploadPage  *self,
                                                 KfUploadQueue *queue);
+/* The uploads' speed limit, named on the summary line while it limits. */
+void            kf_upload_page_set_rate_limit  (KfUploadPage  *self,
+                                                KfRateLimit   *limit);
 /* Folders are walked first and confirmed with the user. */
 void            kf_upload_page_add_files       (KfUploadPage  *self,
                                                 GFile * const *files,
@@ -55,6 +59,7 @@ GtkLabel       *kf_upload_page_get_summary_label  (KfUploadPage *self);
 /* The overall progress line, shown while uploads run. */
 GtkLabel       *kf_upload_page_get_progress_label (KfUploadPage *self);
 GtkDropTarget  *kf_upload_page_get_drop_target (KfUploadPage  *self);
+GtkButton      *kf_upload_page_get_pause_all_button (KfUploadPage *self);
 GtkListView    *kf_upload_page_get_list_view   (KfUploadPage  *self);
 GtkEditable    *kf_upload_page_get_search_entry (KfUploadPage *self);
 /* The file chooser being shown, or NULL. */

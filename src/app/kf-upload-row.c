@@ -19,6 +19,8 @@ struct _KfUploadRow {
   GtkLabel       *message_label;
   GtkWidget      *copy_button;
   GtkWidget      *open_button;
+  GtkWidget      *pause_button;
+  GtkWidget      *resume_button;
   GtkWidget      *retry_button;
   GtkWidget      *cancel_button;
   GtkWidget      *remove_button;
@@ -178,6 +180,21 @@ refresh (KfUploadRow *self)
       set_message (self, NULL, NULL);
       break;
 
+    case KF_UPLOAD_STATE_PAUSED:
+      detail = g_strdup_printf (_("%s · Paused"), size);
+      if (kf_upload_item_get_bytes_sent (item) > 0)
+        {
+          g_autofree char *sent = kf_format_size (kf_upload_item_get_bytes_sent (item));
+          g_autofree char *note = NULL;
+
+          /* XFileSharing keeps nothing of a stopped upload. */
+          note = g_strdup_printf (_("Paused after %s. Resuming sends the file again from the start."), sent);
+          set_message (self, note, "dim-label");
+        }
+      else
+        set_message (self, NULL, NULL);
+      break;
+
     case KF_UPLOAD_STATE_NOT_FINISHED:
     default:
       detail = g_strdup_printf (_("%s · Not finished"), size);
@@ -196,6 +213,8 @@ refresh (KfUploadRow *self)
 
   gtk_widget_set_visible (self->copy_button, state == KF_UPLOAD_STATE_DONE && kf_upload_item_get_link (item));
   gtk_widget_set_visible (self->open_button, state == KF_UPLOAD_STATE_DONE && kf_upload_item_get_link (item));
+  gtk_widget_set_visible (self->pause_button, kf_upload_item_can_pause (item));
+  gtk_widget_set_visible (self->resume_button, state == KF_UPLOAD_STATE_PAUSED);
   gtk_widget_set_visible (self->retry_button, can_retry);
   if (!kf_upload_item_is_active (item))
     self->cancel_clicked = FALSE;
@@ -245,6 +264,8 @@ kf_upload_row_class_init (KfUploadRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KfUploadRow, message_label);
   gtk_widget_class_bind_template_child (widget_class, KfUploadRow, copy_button);
   gtk_widget_class_bind_template_child (widget_class, KfUploadRow, open_button);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadRow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, KfUploadRow, resume_button);
   gtk_widget_class_bind_template_child (widget_class, KfUploadRow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, KfUploadRow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, KfUploadRow, remove_button);
@@ -270,6 +291,7 @@ kf_upload_row_set_item (KfUploadRow  *self,
 {
   static const char *actions[] = {
     "upload.copy-link", "upload.open-link", "upload.retry", "upload.cancel", "upload.remove",
+    "upload.pause", "upload.resume",
   };
   GtkWidget *buttons[G_N_ELEMENTS (actions)];
 
@@ -293,6 +315,8 @@ kf_upload_row_set_item (KfUploadRow  *self,
   buttons[2] = self->retry_button;
   buttons[3] = self->cancel_button;
   buttons[4] = self->remove_button;
+  buttons[5] = self->pause_button;
+  buttons[6] = self->resume_button;
   /* The target first: an action name without its target would be invalid. */
   for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
     {

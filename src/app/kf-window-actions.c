@@ -201,6 +201,7 @@ upload_page_action (GtkWidget  *widget,
     { "win.retry-failed", "upload.retry-failed" },
     { "win.clear-finished", "upload.clear-finished" },
     { "win.copy-all-links", "upload.copy-all-links" },
+    { "win.pause-all", "upload.toggle-pause-all" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (forward); i++)
@@ -269,6 +270,7 @@ kf_window_class_install_actions (KfWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.retry-failed", NULL, upload_page_action);
   gtk_widget_class_install_action (widget_class, "win.clear-finished", NULL, upload_page_action);
   gtk_widget_class_install_action (widget_class, "win.copy-all-links", NULL, upload_page_action);
+  gtk_widget_class_install_action (widget_class, "win.pause-all", NULL, upload_page_action);
   gtk_widget_class_install_action (widget_class, "win.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.go-up", NULL, go_up_action);

@@ -194,6 +194,7 @@ kf_window_constructed (GObject *object)
 
   kf_welcome_page_set_application (self->welcome_page, self->application);
   kf_upload_page_set_queue (self->upload_page, kf_application_get_queue (self->application));
+  kf_upload_page_set_rate_limit (self->upload_page, kf_application_get_rate_limit (self->application));
 
   /* The pages are in the template; they follow the application's client. */
   client_changed_cb (self);

@@ -4,6 +4,10 @@
  *
  *   xvfb-run -a BUILD/tests/app/kf-bench-mainloop [SIZE_MIB]   (default 1024)
  *
+ * KF_BENCH_LIMIT_KIB=N turns the app's speed limit (Preferences) on at N KiB/s
+ * first: the wall time then checks the limit's accuracy through the app,
+ * and the gaps what the limit costs the main loop.
+ *
  * A 1 ms timer records every interval between its runs; any interval much
  * longer than 1 ms is time the main loop spent elsewhere (a stall). The
  * window's frame clock is watched too. */
@@ -85,6 +89,17 @@ bench_body (KfApplication *app,
   /* KF_BENCH_HIDE=1 tells the network side from drawing. */
   if (g_strcmp0 (g_getenv ("KF_BENCH_HIDE"), "1") == 0)
     gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+
+  if (g_getenv ("KF_BENCH_LIMIT_KIB") != NULL)
+    {
+      GSettings *settings = kf_application_get_settings (app);
+      guint kib = (guint) g_ascii_strtoull (g_getenv ("KF_BENCH_LIMIT_KIB"), NULL, 10);
+
+      g_settings_set_uint (settings, "speed-limit", MAX (kib, 1));
+      g_settings_set_boolean (settings, "speed-limit-enabled", kib > 0);
+      g_print ("Speed limit: %" G_GUINT64_FORMAT " bytes/s\n",
+               kf_rate_limit_get_rate (kf_application_get_rate_limit (app)));
+    }
 
   timer_id = g_timeout_add (1, timer_cb, &timer);
   gtk_widget_add_tick_callback (GTK_WIDGET (window), frame_cb, &frames, NULL);
