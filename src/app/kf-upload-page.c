@@ -39,6 +39,7 @@ struct _KfUploadPage {
   GtkLabel             *progress_label;
   GtkWidget            *add_button;
   GtkButton            *pause_all_button;
+  gboolean              pause_all_resumes;  /* the button says Resume All */
   guint                 progress_id;
   KfRateLimit          *rate_limit;  /* shown on the summary line while it limits */
 
@@ -129,6 +130,10 @@ update_pause_all (KfUploadPage *self)
   const char *label;
 
   gtk_widget_set_visible (GTK_WIDGET (self->pause_all_button), n_pausable > 0 || n_paused > 0);
+  /* Called on every change of the list: touch the button only when its job changes. */
+  if (self->pause_all_resumes == (n_pausable == 0))
+    return;
+  self->pause_all_resumes = n_pausable == 0;
   if (n_pausable > 0)
     {
       label = _("Pause All");
