@@ -596,6 +596,40 @@ bulk_body (KfApplication *app,
   }
 }
 
+/* A plain message, then an Undo toast that goes at once, then another: the
+ * message put back in the queue came back while still fading out, and
+ * libadwaita 1.2 aborted (seen after Clear Finished, Undo, and a drop). */
+static void
+toasts_body (KfApplication *app,
+             gpointer       data)
+{
+  KfWindow *window = kf_app_test_get_window (app);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      /* Kept: the overlay takes the toasts it is given. */
+      g_autoptr(AdwToast) first = g_object_ref (adw_toast_new ("Undo me"));
+      g_autoptr(AdwToast) second = g_object_ref (adw_toast_new ("Undo me too"));
+
+      kf_window_add_toast (window, "A plain message");
+      adw_toast_set_priority (first, ADW_TOAST_PRIORITY_HIGH);
+      adw_toast_set_priority (second, ADW_TOAST_PRIORITY_HIGH);
+      kf_window_show_toast (window, first);
+      kf_app_test_run_for (50);
+      adw_toast_dismiss (first);
+      kf_window_show_toast (window, second);
+      kf_app_test_run_for (400);
+      adw_toast_dismiss (second);
+      kf_app_test_run_for (400);
+    }
+}
+
+static void
+test_toasts (void)
+{
+  kf_app_test_run (TRUE, toasts_body, NULL);
+}
+
 static void
 test_bulk (void)
 {
@@ -828,6 +862,7 @@ main (int   argc,
   data_home = kf_app_test_init (&argc, &argv, FALSE);
 
   g_test_add_func ("/app/queue/search", test_search);
+  g_test_add_func ("/app/queue/toasts", test_toasts);
   g_test_add_func ("/app/queue/bulk", test_bulk);
   g_test_add_func ("/app/queue/remove", test_remove);
   g_test_add_func ("/app/queue/failures", test_failures);
