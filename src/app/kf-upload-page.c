@@ -770,52 +770,27 @@ lookup_item (KfUploadPage *self,
   return kf_upload_queue_lookup (self->queue, g_variant_get_string (parameter, NULL));
 }
 
+/* The row buttons' actions: each names the item by its ID. */
 static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+item_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
 {
   KfUploadPage *self = KF_UPLOAD_PAGE (widget);
   KfUploadItem *item = lookup_item (self, parameter);
 
-  if (item != NULL)
+  if (item == NULL)
+    return;
+  if (g_str_equal (action_name, "upload.cancel"))
     kf_upload_queue_cancel (self->queue, item);
-}
-
-static void
-retry_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
-  KfUploadItem *item = lookup_item (self, parameter);
-
-  if (item != NULL)
+  else if (g_str_equal (action_name, "upload.retry"))
     kf_upload_queue_retry (self->queue, item);
-}
-
-static void
-pause_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
-  KfUploadItem *item = lookup_item (self, parameter);
-
-  if (item != NULL)
+  else if (g_str_equal (action_name, "upload.pause"))
     kf_upload_queue_pause (self->queue, item);
-}
-
-static void
-resume_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  KfUploadPage *self = KF_UPLOAD_PAGE (widget);
-  KfUploadItem *item = lookup_item (self, parameter);
-
-  if (item != NULL)
+  else if (g_str_equal (action_name, "upload.resume"))
     kf_upload_queue_resume (self->queue, item);
+  else
+    g_return_if_reached ();
 }
 
 static void
@@ -1232,10 +1207,10 @@ kf_upload_page_class_init (KfUploadPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KfUploadPage, pause_all_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
 
-  gtk_widget_class_install_action (widget_class, "upload.cancel", "s", cancel_action);
-  gtk_widget_class_install_action (widget_class, "upload.retry", "s", retry_action);
-  gtk_widget_class_install_action (widget_class, "upload.pause", "s", pause_action);
-  gtk_widget_class_install_action (widget_class, "upload.resume", "s", resume_action);
+  gtk_widget_class_install_action (widget_class, "upload.cancel", "s", item_action);
+  gtk_widget_class_install_action (widget_class, "upload.retry", "s", item_action);
+  gtk_widget_class_install_action (widget_class, "upload.pause", "s", item_action);
+  gtk_widget_class_install_action (widget_class, "upload.resume", "s", item_action);
   gtk_widget_class_install_action (widget_class, "upload.toggle-pause-all", NULL, toggle_pause_all_action);
   gtk_widget_class_install_action (widget_class, "upload.remove", "s", remove_action);
   gtk_widget_class_install_action (widget_class, "upload.copy-link", "s", copy_link_action);
