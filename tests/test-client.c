@@ -9,6 +9,7 @@
 #include "kf-client-private.h"
 #include "kf-parse.h"
 #include "kf-sandbox.h"
+#include "kf-test-sandbox.h"
 #include "kf-test-util.h"
 
 #define OTHER_KEY "wrongkey1111111111111111111111111111111x"
@@ -104,9 +105,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->dir = g_dir_make_tmp ("kf-test-client-XXXXXX", &error);
   g_assert_no_error (error);
 
-  fixture->sandbox = kf_sandbox_new (NULL);
-  g_assert_true (kf_sandbox_start (fixture->sandbox, 0, &error));
-  g_assert_no_error (error);
+  fixture->sandbox = kf_test_sandbox_start ();
   fixture->key = g_strdup (kf_sandbox_get_api_key (fixture->sandbox));
   fixture->client = new_client (fixture, fixture->key);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kf-sandbox.h"
+#include "kf-test-sandbox.h"
 #include "kf-test-util.h"
 #include "kf-upload-queue.h"
 
@@ -30,12 +31,8 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->dir = g_dir_make_tmp ("kf-test-pause-XXXXXX", &error);
   g_assert_no_error (error);
-  fixture->sandbox = kf_sandbox_new (NULL);
-  g_assert_true (kf_sandbox_start (fixture->sandbox, 0, &error));
-  g_assert_no_error (error);
-  fixture->client = kf_client_new (kf_sandbox_get_url (fixture->sandbox),
-                                   kf_sandbox_get_api_key (fixture->sandbox), &error);
-  g_assert_no_error (error);
+  fixture->sandbox = kf_test_sandbox_start ();
+  fixture->client = kf_test_client_new (fixture->sandbox);
   /* Slow enough that a pause lands mid-body, on a clock, not on luck. */
   fixture->limit = kf_rate_limit_new (512 * KIB);
   kf_client_set_rate_limit (fixture->client, fixture->limit);

@@ -17,6 +17,7 @@
 
 #include "kf-ledger.h"
 #include "kf-sandbox.h"
+#include "kf-test-sandbox.h"
 #include "kf-test-util.h"
 #include "kf-voucher-purchase.h"
 
@@ -54,13 +55,9 @@ fixture_setup (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->sandbox = kf_sandbox_new (NULL);
-  g_assert_true (kf_sandbox_start (fixture->sandbox, 0, &error));
-  g_assert_no_error (error);
+  fixture->sandbox = kf_test_sandbox_start ();
   kf_sandbox_set_balance (fixture->sandbox, 1e9);
-  fixture->client = kf_client_new (kf_sandbox_get_url (fixture->sandbox),
-                                   kf_sandbox_get_api_key (fixture->sandbox), &error);
-  g_assert_no_error (error);
+  fixture->client = kf_test_client_new (fixture->sandbox);
   fixture->data_home = g_dir_make_tmp ("kf-purchase-XXXXXX", &error);
   g_assert_no_error (error);
   fixture->data_dir = g_build_filename (fixture->data_home, "kenfiles", NULL);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "kf-sandbox.h"
+#include "kf-test-sandbox.h"
 #include "kf-test-util.h"
 #include "kf-tree-upload.h"
 
@@ -31,12 +32,8 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->dir = g_dir_make_tmp ("kf-test-tree-XXXXXX", &error);
   g_assert_no_error (error);
-  fixture->sandbox = kf_sandbox_new (NULL);
-  g_assert_true (kf_sandbox_start (fixture->sandbox, 0, &error));
-  g_assert_no_error (error);
-  fixture->client = kf_client_new (kf_sandbox_get_url (fixture->sandbox),
-                                   kf_sandbox_get_api_key (fixture->sandbox), &error);
-  g_assert_no_error (error);
+  fixture->sandbox = kf_test_sandbox_start ();
+  fixture->client = kf_test_client_new (fixture->sandbox);
   fixture->queue = kf_upload_queue_new (NULL);
   {
     g_autoptr(GPtrArray) folders = kf_sandbox_list_folders (fixture->sandbox);

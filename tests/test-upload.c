@@ -9,6 +9,7 @@
 
 #include "kf-client.h"
 #include "kf-sandbox.h"
+#include "kf-test-sandbox.h"
 #include "kf-test-util.h"
 
 #define UPLOAD_PATH "/cgi-bin/upload.cgi"
@@ -48,13 +49,8 @@ fixture_set_up (Fixture       *fixture,
   fixture->dir = g_dir_make_tmp ("kf-test-upload-XXXXXX", &error);
   g_assert_no_error (error);
 
-  fixture->sandbox = kf_sandbox_new (NULL);
-  g_assert_true (kf_sandbox_start (fixture->sandbox, 0, &error));
-  g_assert_no_error (error);
-
-  fixture->client = kf_client_new (kf_sandbox_get_url (fixture->sandbox),
-                                   kf_sandbox_get_api_key (fixture->sandbox), &error);
-  g_assert_no_error (error);
+  fixture->sandbox = kf_test_sandbox_start ();
+  fixture->client = kf_test_client_new (fixture->sandbox);
   kf_client_set_retry_policy (fixture->client, 4, 10);
 }
 
