@@ -50,6 +50,14 @@ GBytes      *kf_read_bounded_finish        (GAsyncResult        *result,
  * warn about it), and kf_message_take_bad_length_error() then says so. */
 void         kf_message_guard_headers      (SoupMessage         *msg,
                                             GCancellable        *cancellable);
+/* The cancellable to give soup_session_send_async() for @msg: cancelled with
+ * @attempt while the answer's headers are awaited, never after they came.
+ * libsoup 3.6 (Debian 13) crashes in soup_session_send_finish() when the
+ * send's cancellable is cancelled between the answer and the callback (the
+ * send then counts as failed, and libsoup reads a queue item it has freed).
+ * Once the headers are in, cancelling @attempt stops the body's read instead. */
+GCancellable *kf_send_cancellable_new      (SoupMessage         *msg,
+                                            GCancellable        *attempt);
 gboolean     kf_message_take_bad_length_error (SoupMessage      *msg,
                                             GError             **error);
 

@@ -529,6 +529,7 @@ send_body (GTask *task)
 {
   UploadData *data = g_task_get_task_data (task);
   g_autoptr(GUri) uri = NULL;
+  g_autoptr(GCancellable) send = NULL;
   g_autofree char *redacted = NULL;
   const char *scheme;
 
@@ -587,11 +588,11 @@ send_body (GTask *task)
   if (g_cancellable_is_cancelled (data->caller_cancellable))
     g_cancellable_cancel (data->attempt_cancellable);
   data->answer_timed_out = FALSE;
-  kf_message_guard_headers (data->msg, data->attempt_cancellable);
+  send = kf_send_cancellable_new (data->msg, data->attempt_cancellable);
+  kf_message_guard_headers (data->msg, send);
 
   soup_session_send_async (kf_client_get_session (data->client), data->msg,
-                           G_PRIORITY_DEFAULT, data->attempt_cancellable,
-                           on_upload_sent, g_object_ref (task));
+                           G_PRIORITY_DEFAULT, send, on_upload_sent, g_object_ref (task));
 }
 
 static void

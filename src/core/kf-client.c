@@ -423,6 +423,79 @@ kf_message_guard_headers (SoupMessage  *msg,
                          0);
 }
 
+typedef struct {
+  gatomicrefcount  ref_count;
+  GCancellable    *send;
+  gint             got_headers;   /* atomic: @attempt may be cancelled in another thread */
+} SendBridge;
+
+static SendBridge *
+send_bridge_ref (SendBridge *bridge)
+{
+  g_atomic_ref_count_inc (&bridge->ref_count);
+  return bridge;
+}
+
+static void
+send_bridge_unref (gpointer data)
+{
+  SendBridge *bridge = data;
+
+  if (g_atomic_ref_count_dec (&bridge->ref_count))
+    {
+      g_object_unref (bridge->send);
+      g_free (bridge);
+    }
+}
+
+static void
+send_bridge_got_headers_cb (SoupMessage *msg,
+                            SendBridge  *bridge)
+{
+  g_atomic_int_set (&bridge->got_headers, TRUE);
+}
+
+static void
+send_bridge_restarted_cb (SoupMessage *msg,
+                          SendBridge  *bridge)
+{
+  /* Sent again (libsoup's own authentication, say): headers awaited again. */
+  g_atomic_int_set (&bridge->got_headers, FALSE);
+}
+
+static void
+send_bridge_attempt_cancelled_cb (GCancellable *attempt,
+                                  SendBridge   *bridge)
+{
+  if (!g_atomic_int_get (&bridge->got_headers))
+    g_cancellable_cancel (bridge->send);
+}
+
+GCancellable *
+kf_send_cancellable_new (SoupMessage  *msg,
+                         GCancellable *attempt)
+{
+  SendBridge *bridge;
+  GCancellable *send;
+
+  g_return_val_if_fail (SOUP_IS_MESSAGE (msg), NULL);
+  g_return_val_if_fail (G_IS_CANCELLABLE (attempt), NULL);
+
+  send = g_cancellable_new ();
+  bridge = g_new0 (SendBridge, 1);
+  g_atomic_ref_count_init (&bridge->ref_count);
+  bridge->send = g_object_ref (send);
+
+  g_signal_connect_data (msg, "got-headers", G_CALLBACK (send_bridge_got_headers_cb),
+                         send_bridge_ref (bridge), (GClosureNotify) (void (*) (void)) send_bridge_unref, 0);
+  g_signal_connect_data (msg, "restarted", G_CALLBACK (send_bridge_restarted_cb),
+                         send_bridge_ref (bridge), (GClosureNotify) (void (*) (void)) send_bridge_unref, 0);
+  /* Runs at once if @attempt is cancelled already. */
+  g_cancellable_connect (attempt, G_CALLBACK (send_bridge_attempt_cancelled_cb),
+                         bridge, send_bridge_unref);
+  return send;
+}
+
 gboolean
 kf_message_take_bad_length_error (SoupMessage  *msg,
                                   GError      **error)
@@ -842,6 +915,7 @@ request_send (GTask *task)
   KfRequest *request = g_task_get_task_data (task);
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GCancellable) previous = NULL;
+  g_autoptr(GCancellable) send = NULL;
 
   if (request->timed_out)
     {
@@ -865,12 +939,12 @@ request_send (GTask *task)
   if (g_cancellable_is_cancelled (request->caller_cancellable))
     g_cancellable_cancel (request->attempt_cancellable);
   request->sent = FALSE;
-  kf_message_guard_headers (msg, request->attempt_cancellable);
+  send = kf_send_cancellable_new (msg, request->attempt_cancellable);
+  kf_message_guard_headers (msg, send);
   g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), request);
 
   g_debug ("GET %s (attempt %u)", request->redacted_url, request->attempt);
-  soup_session_send_async (self->session, msg, G_PRIORITY_DEFAULT,
-                           request->attempt_cancellable, on_request_sent, task);
+  soup_session_send_async (self->session, msg, G_PRIORITY_DEFAULT, send, on_request_sent, task);
 }
 
 /* @params: name/value pairs ended by a NULL name; a NULL value skips its
