@@ -465,8 +465,12 @@ kf_remote_upload_start (KfRemoteUpload *self)
 
   self->delay_ms = self->first_delay_ms;
   self->started_at = g_get_monotonic_time ();
+  /* In milliseconds: g_timeout_add_seconds() may fire up to a second early,
+   * and "--wait-timeout 4" gave up after 3.95 s. */
   if (self->wait_timeout > 0)
-    self->wait_timeout_id = g_timeout_add_seconds (self->wait_timeout, wait_timeout_cb, self);
+    self->wait_timeout_id = g_timeout_add (self->wait_timeout <= G_MAXUINT / 1000 ? self->wait_timeout * 1000
+                                                                                   : G_MAXUINT,
+                                           wait_timeout_cb, self);
   set_state (self, KF_REMOTE_UPLOAD_STARTING);
   kf_client_remote_upload_async (self->client, self->url, self->folder_id, self->cancellable,
                                  upload_started_cb, g_object_ref (self));
