@@ -863,7 +863,9 @@ offer_undo (KfUploadPage *self,
     return;
   toast = adw_toast_new (escaped);
   adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  /* Normal priority: a high one puts the toast shown back in the queue, and
+   * libadwaita 1.2 aborts when that one comes back while it is still fading
+   * out (seen after Clear Finished, Undo and a drop). */
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), self, G_CONNECT_SWAPPED);
   self->undo_toast = toast;
   g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->undo_toast);

@@ -17,7 +17,6 @@ struct _KfWindow {
   GSettings            *settings;       /* delayed: window size, applied on close */
 
   AdwToastOverlay      *toast_overlay;
-  GPtrArray            *plain_toasts;   /* shown or queued, not yet dismissed */
   AdwHeaderBar         *header_bar;
   AdwViewSwitcherBar   *switcher_bar;
 #if ADW_CHECK_VERSION (1, 4, 0)

@@ -220,7 +220,6 @@ kf_window_dispose (GObject *object)
 
   g_clear_object (&self->application);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->plain_toasts, g_ptr_array_unref);
 #if ADW_CHECK_VERSION (1, 4, 0)
   g_clear_object (&self->switcher);
   g_clear_object (&self->window_title);
@@ -293,7 +292,6 @@ kf_window_class_init (KfWindowClass *klass)
 static void
 kf_window_init (KfWindow *self)
 {
-  self->plain_toasts = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -317,14 +315,6 @@ kf_window_new (KfApplication *application)
   return self;
 }
 
-static void
-plain_toast_dismissed_cb (AdwToast *toast,
-                          KfWindow *self)
-{
-  if (self->plain_toasts != NULL)
-    g_ptr_array_remove (self->plain_toasts, toast);
-}
-
 void
 kf_window_show_toast (KfWindow *self,
                       AdwToast *toast)
@@ -332,19 +322,6 @@ kf_window_show_toast (KfWindow *self,
   g_return_if_fail (KF_IS_WINDOW (self));
   g_return_if_fail (ADW_IS_TOAST (toast));
 
-  /* A high-priority toast puts the one shown back in the queue, and
-   * libadwaita 1.2 asserts when that one comes back while it is still
-   * fading out. Plain messages give way to it instead. */
-  if (adw_toast_get_priority (toast) == ADW_TOAST_PRIORITY_HIGH)
-    {
-      g_autoptr(GPtrArray) plain = g_ptr_array_new_with_free_func (g_object_unref);
-
-      /* Dismissing one removes it from the list. */
-      for (guint i = 0; i < self->plain_toasts->len; i++)
-        g_ptr_array_add (plain, g_object_ref (g_ptr_array_index (self->plain_toasts, i)));
-      for (guint i = 0; i < plain->len; i++)
-        adw_toast_dismiss (g_ptr_array_index (plain, i));
-    }
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -353,17 +330,13 @@ kf_window_add_toast (KfWindow   *self,
                      const char *title)
 {
   g_autofree char *escaped = NULL;
-  AdwToast *toast;
 
   g_return_if_fail (KF_IS_WINDOW (self));
   g_return_if_fail (title != NULL);
 
   /* Toast titles are markup; messages may carry server or file names. */
   escaped = g_markup_escape_text (title, -1);
-  toast = adw_toast_new (escaped);
-  g_ptr_array_add (self->plain_toasts, g_object_ref (toast));
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (plain_toast_dismissed_cb), self, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
 }
 
 void
