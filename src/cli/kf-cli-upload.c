@@ -431,6 +431,33 @@ tree_start (KfCli *cli)
                       scan_cb, job);
 }
 
+/* Connects (two spare connections for the API calls beside the uploads),
+ * applies the speed limit and makes the job's queue. No history: the
+ * command line prints its results instead. */
+static gboolean
+connect_queue (KfCli        *cli,
+               UploadJob    *job,
+               KfUploadType  type,
+               guint64       rate)
+{
+  if (!kf_cli_connect (cli, opt_parallel + 2))
+    return FALSE;
+  if (rate > 0)
+    {
+      g_autoptr(KfRateLimit) limit = kf_rate_limit_new (rate);
+
+      kf_client_set_rate_limit (cli->client, limit);
+    }
+
+  job->queue = g_object_new (KF_TYPE_UPLOAD_QUEUE,
+                             "max-parallel", (guint) opt_parallel,
+                             "upload-type", type,
+                             "folder-id", opt_folder,
+                             "report-progress", progress_shown (job),
+                             NULL);
+  return TRUE;
+}
+
 /* upload -r: walks the arguments, makes their folders on the server, then
  * uploads as without -r. */
 static gboolean
@@ -451,22 +478,9 @@ upload_tree (KfCli         *cli,
   cli->command_data = job;
   cli->command_data_free = (GDestroyNotify) upload_job_free;
 
-  if (!kf_cli_connect (cli, opt_parallel + 2))
-    return FALSE;
-  if (rate > 0)
-    {
-      g_autoptr(KfRateLimit) limit = kf_rate_limit_new (rate);
-
-      kf_client_set_rate_limit (cli->client, limit);
-    }
-
   /* The client is given to the queue once every file is in it. */
-  job->queue = g_object_new (KF_TYPE_UPLOAD_QUEUE,
-                             "max-parallel", (guint) opt_parallel,
-                             "upload-type", type,
-                             "folder-id", opt_folder,
-                             "report-progress", progress_shown (job),
-                             NULL);
+  if (!connect_queue (cli, job, type, rate))
+    return FALSE;
   kf_cli_require_key (cli, tree_start);
   return TRUE;
 }
@@ -594,24 +608,9 @@ kf_cli_upload (KfCli  *cli,
         job->total_size += size;
     }
 
-  /* Two spare connections for the API calls beside the uploads. */
-  if (!kf_cli_connect (cli, opt_parallel + 2))
+  /* The client is set once the key is known, which starts the uploads. */
+  if (!connect_queue (cli, job, type, rate))
     return FALSE;
-  if (rate > 0)
-    {
-      g_autoptr(KfRateLimit) limit = kf_rate_limit_new (rate);
-
-      kf_client_set_rate_limit (cli->client, limit);
-    }
-
-  /* No history: the command line prints its results instead. The client is
-   * set once the key is known, which starts the uploads. */
-  job->queue = g_object_new (KF_TYPE_UPLOAD_QUEUE,
-                             "max-parallel", (guint) opt_parallel,
-                             "upload-type", type,
-                             "folder-id", opt_folder,
-                             "report-progress", progress_shown (job),
-                             NULL);
   kf_upload_queue_add_files (job->queue, (GFile * const *) files->pdata,
                              (const char * const *) names->pdata,
                              (const gint64 *) sizes->data, files->len);
