@@ -593,7 +593,8 @@ static void
 test_file_list (void)
 {
   g_autoptr(JsonNode) root = envelope_ok (
-    "{\"status\":200,\"msg\":\"OK\",\"result\":{\"results_total\":\"25\",\"results\":2,"
+    "{\"status\":200,\"msg\":\"OK\",\"server_time\":\"2026-12-02 16:05:09\","
+    "\"result\":{\"results_total\":\"25\",\"results\":2,"
     "\"files\":[{\"file_code\":\"c1\",\"name\":\"one\",\"size\":1,\"fld_id\":\"0\"},"
     "{\"file_code\":\"c2\",\"name\":\"two\",\"size\":\"2\",\"fld_id\":7},{\"name\":\"nocode\"}]}}");
   g_autoptr(JsonNode) nototal = envelope_ok (
@@ -610,10 +611,15 @@ test_file_list (void)
   g_assert_cmpstr (two->file_code, ==, "c2");
   g_assert_cmpstr (two->folder_id, ==, "7");
   g_assert_cmpint (two->size, ==, 2);
+  /* The clock that `uploaded` is written in, for telling new files from old. */
+  g_assert_nonnull (list->server_time);
+  g_assert_cmpint (g_date_time_get_hour (list->server_time), ==, 16);
+  g_assert_cmpint (g_date_time_get_second (list->server_time), ==, 9);
 
   list2 = kf_parse_file_list (nototal, SERVER, &error);
   g_assert_no_error (error);
   g_assert_cmpint (list2->total, ==, 1);
+  g_assert_null (list2->server_time);
 }
 
 static void

@@ -493,6 +493,200 @@ test_fault_retried (Fixture       *fixture,
   g_assert_cmpint (g_array_index (upload.sent, goffset, upload.sent->len - 1), ==, 512 * 1024 + 1);
 }
 
+#define FILE_LIST_PATH "/api/file/list"
+
+/* The body reached the server, which stored the file, and the answer was
+ * lost: the file is looked up and adopted, not sent a second time. */
+static void
+test_lost_answer_adopted (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autofree char *path = kf_test_make_file (fixture->dir, "lost answer.bin", 300 * 1024);
+  g_auto(Upload) upload = { 0 };
+
+  kf_sandbox_add_fault (fixture->sandbox, KF_SANDBOX_FAULT_CUT_RESPONSE, UPLOAD_PATH, 1);
+  run_upload_one (fixture, path, &upload);
+  assert_success (fixture, result_at (&upload, 0), path, "lost answer.bin");
+  g_assert_cmpuint (n_stored (fixture), ==, 1);
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, UPLOAD_PATH), ==, 1);
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, FILE_LIST_PATH), ==, 1);
+}
+
+static void
+test_lost_answer_timed_out (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autofree char *path = kf_test_make_file (fixture->dir, "slow.bin", 64 * 1024);
+  g_auto(Upload) upload = { 0 };
+
+  /* The server stores the file, then answers after the deadline. */
+  kf_client_set_deadline (fixture->client, 1);
+  kf_sandbox_set_slow_delay (fixture->sandbox, 3000);
+  kf_sandbox_add_fault (fixture->sandbox, KF_SANDBOX_FAULT_SLOW, UPLOAD_PATH, 1);
+  run_upload_one (fixture, path, &upload);
+  assert_success (fixture, result_at (&upload, 0), path, "slow.bin");
+  g_assert_cmpuint (n_stored (fixture), ==, 1);
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, UPLOAD_PATH), ==, 1);
+}
+
+static void
+test_lost_answer_batch_in_folder (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  g_autofree char *a = kf_test_make_file (fixture->dir, "first [1].txt", 5000);
+  g_autofree char *b = kf_test_make_file (fixture->dir, "second é.txt", 7000);
+  g_autofree char *folder_id = kf_sandbox_add_folder (fixture->sandbox, "0", "Photos");
+  g_autoptr(GPtrArray) stored = NULL;
+  g_auto(Upload) upload = { 0 };
+
+  kf_sandbox_add_fault (fixture->sandbox, KF_SANDBOX_FAULT_CUT_RESPONSE, UPLOAD_PATH, 1);
+  run_upload (fixture->client, (const char *[]) { a, b }, 2, KF_UPLOAD_TYPE_AUTO, folder_id,
+              NULL, &upload);
+  assert_success (fixture, result_at (&upload, 0), a, "first [1].txt");
+  assert_success (fixture, result_at (&upload, 1), b, "second é.txt");
+  g_assert_cmpstr (result_at (&upload, 0)->file_code, !=, result_at (&upload, 1)->file_code);
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, UPLOAD_PATH), ==, 1);
+  stored = kf_sandbox_list_files (fixture->sandbox);
+  g_assert_cmpuint (stored->len, ==, 2);
+  for (guint i = 0; i < stored->len; i++)
+    g_assert_cmpstr (((KfSandboxFile *) stored->pdata[i])->folder_id, ==, folder_id);
+}
+
+/* The same name and size uploaded an hour ago is another file. */
+static void
+test_lost_answer_older_twin (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autofree char *path = kf_test_make_file (fixture->dir, "report.pdf", 9000);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) hour_ago = g_date_time_add_hours (now, -1);
+  g_autofree char *older_code = NULL;
+  g_auto(Upload) first = { 0 };
+  g_auto(Upload) upload = { 0 };
+
+  run_upload_one (fixture, path, &first);
+  older_code = g_strdup (result_at (&first, 0)->file_code);
+  g_assert_true (kf_sandbox_set_file_uploaded (fixture->sandbox, older_code, hour_ago));
+
+  kf_sandbox_add_fault (fixture->sandbox, KF_SANDBOX_FAULT_CUT_RESPONSE, UPLOAD_PATH, 1);
+  run_upload_one (fixture, path, &upload);
+  assert_success (fixture, result_at (&upload, 0), path, "report.pdf");
+  g_assert_cmpstr (result_at (&upload, 0)->file_code, !=, older_code);
+  g_assert_cmpuint (n_stored (fixture), ==, 2);
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, UPLOAD_PATH), ==, 2);
+}
+
+/* Two files of one name and size in one batch: which stored file holds
+ * which bytes cannot be told from a listing, so they are sent again. */
+static void
+test_lost_answer_ambiguous (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autofree char *dir_a = g_build_filename (fixture->dir, "a", NULL);
+  g_autofree char *dir_b = g_build_filename (fixture->dir, "b", NULL);
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_auto(Upload) upload = { 0 };
+
+  g_assert_cmpint (g_mkdir (dir_a, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (dir_b, 0700), ==, 0);
+  a = g_build_filename (dir_a, "same.txt", NULL);
+  b = g_build_filename (dir_b, "same.txt", NULL);
+  g_assert_true (g_file_set_contents (a, "contents A", -1, NULL));
+  g_assert_true (g_file_set_contents (b, "contents B", -1, NULL));
+
+  kf_sandbox_add_fault (fixture->sandbox, KF_SANDBOX_FAULT_CUT_RESPONSE, UPLOAD_PATH, 1);
+  run_upload (fixture->client, (const char *[]) { a, b }, 2, KF_UPLOAD_TYPE_AUTO, NULL, NULL,
+              &upload);
+  /* Each link leads to its own bytes (assert_stored compares them). */
+  assert_success (fixture, result_at (&upload, 0), a, "same.txt");
+  assert_success (fixture, result_at (&upload, 1), b, "same.txt");
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, UPLOAD_PATH), ==, 2);
+}
+
+/* On the last attempt, a file found after a lost answer keeps its link
+ * while the ones that could not be found fail on their own. */
+static void
+test_lost_answer_last_attempt (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autofree char *dir_b = g_build_filename (fixture->dir, "b", NULL);
+  g_autofree char *a = kf_test_make_file (fixture->dir, "found.txt", 3000);
+  g_autofree char *b1 = kf_test_make_file (fixture->dir, "twin.txt", 100);
+  g_autofree char *b2 = NULL;
+  g_auto(Upload) upload = { 0 };
+  KfUploadResult *twin;
+
+  g_assert_cmpint (g_mkdir (dir_b, 0700), ==, 0);
+  b2 = kf_test_make_file (dir_b, "twin.txt", 100);
+
+  kf_client_set_retry_policy (fixture->client, 1, 10);
+  kf_sandbox_add_fault (fixture->sandbox, KF_SANDBOX_FAULT_CUT_RESPONSE, UPLOAD_PATH, 1);
+  run_upload (fixture->client, (const char *[]) { a, b1, b2 }, 3, KF_UPLOAD_TYPE_AUTO, NULL,
+              NULL, &upload);
+  assert_success (fixture, result_at (&upload, 0), a, "found.txt");
+  for (guint i = 1; i < 3; i++)
+    {
+      twin = result_at (&upload, i);
+      g_assert_error (twin->error, KF_ERROR, KF_ERROR_NETWORK);
+      g_assert_null (twin->file_code);
+      g_assert_cmpstr (twin->name, ==, "twin.txt");
+    }
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, UPLOAD_PATH), ==, 1);
+}
+
+/* The body arrived but nothing was stored (a proxy's 502): sent again. */
+static void
+test_lost_answer_not_stored (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autofree char *path = kf_test_make_file (fixture->dir, "again.bin", 4000);
+  g_auto(Upload) upload = { 0 };
+
+  kf_sandbox_add_fault (fixture->sandbox, KF_SANDBOX_FAULT_HTML_5XX, UPLOAD_PATH, 1);
+  run_upload_one (fixture, path, &upload);
+  assert_success (fixture, result_at (&upload, 0), path, "again.bin");
+  g_assert_cmpuint (n_stored (fixture), ==, 1);
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, FILE_LIST_PATH), ==, 1);
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, UPLOAD_PATH), ==, 2);
+}
+
+/* A host without file/list: the upload still succeeds, sent again. */
+static void
+test_lost_answer_no_file_list (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autofree char *path = kf_test_make_file (fixture->dir, "plain.bin", 4000);
+  g_auto(Upload) upload = { 0 };
+
+  kf_sandbox_set_operation_enabled (fixture->sandbox, "file/list", FALSE);
+  kf_sandbox_add_fault (fixture->sandbox, KF_SANDBOX_FAULT_CUT_RESPONSE, UPLOAD_PATH, 1);
+  run_upload_one (fixture, path, &upload);
+  assert_success (fixture, result_at (&upload, 0), path, "plain.bin");
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, UPLOAD_PATH), ==, 2);
+  g_assert_cmpuint (n_stored (fixture), ==, 2);
+}
+
+/* A cut before the body was sent in full stored nothing: no look-up. */
+static void
+test_cut_body_no_lookup (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "cut.bin", NULL);
+  g_auto(Upload) upload = { 0 };
+
+  /* Larger than loopback's socket buffers can hold, so the client cannot
+   * have written it all when the server cuts (sparse: nothing on disk). */
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  g_assert_cmpint (truncate (path, 64 * 1024 * 1024), ==, 0);
+
+  kf_sandbox_add_fault (fixture->sandbox, KF_SANDBOX_FAULT_CUT_UPLOAD, UPLOAD_PATH, 1);
+  run_upload_one (fixture, path, &upload);
+  assert_success (fixture, result_at (&upload, 0), path, "cut.bin");
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, FILE_LIST_PATH), ==, 0);
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, UPLOAD_PATH), ==, 2);
+}
+
 static void
 test_file_refused (Fixture       *fixture,
                    gconstpointer  user_data)
@@ -978,6 +1172,15 @@ main (int   argc,
                   fixture_tear_down);
     }
   ADD ("fault/file-refused", test_file_refused, NULL);
+  ADD ("lost-answer/adopted", test_lost_answer_adopted, NULL);
+  ADD ("lost-answer/timed-out", test_lost_answer_timed_out, NULL);
+  ADD ("lost-answer/batch-in-folder", test_lost_answer_batch_in_folder, NULL);
+  ADD ("lost-answer/older-twin", test_lost_answer_older_twin, NULL);
+  ADD ("lost-answer/ambiguous", test_lost_answer_ambiguous, NULL);
+  ADD ("lost-answer/last-attempt", test_lost_answer_last_attempt, NULL);
+  ADD ("lost-answer/not-stored", test_lost_answer_not_stored, NULL);
+  ADD ("lost-answer/no-file-list", test_lost_answer_no_file_list, NULL);
+  ADD ("lost-answer/cut-body", test_cut_body_no_lookup, NULL);
   ADD ("fault/sticky-cut", test_sticky_cut, NULL);
   ADD ("fault/cut-big-body", test_cut_big_body, NULL);
   ADD ("fault/too-large", test_too_large, NULL);

@@ -17,6 +17,12 @@
  * connection on a body this large is most likely that cap. */
 #define BIG_BODY_BYTES ((goffset) 90 * 1000 * 1000)
 
+/* After a lost answer, a stored file counts as ours if the server's clock
+ * says it arrived during our attempt, give or take this much. */
+#define LOOKUP_SLACK_S 120
+/* Files listed per look-up (one name each). */
+#define LOOKUP_PER_PAGE 100
+
 #define FILE_ATTRIBUTES G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME
 
 typedef struct {
@@ -55,6 +61,13 @@ typedef struct {
   GSource           *answer_deadline;
   guint              answer_deadline_s;
   gboolean           answer_timed_out;
+
+  /* The whole body was written in this attempt: a lost answer may mean
+   * the server stored the files anyway. */
+  gboolean           body_sent;
+  gint64             attempt_started_us;
+  GError            *lost_answer;  /* why, while the files are looked up */
+  gint64             lost_after_s; /* how long the attempt had taken */
 } UploadData;
 
 static void
@@ -122,6 +135,7 @@ upload_data_free (gpointer user_data)
     g_cancellable_disconnect (data->caller_cancellable, data->caller_handler);
   g_clear_object (&data->caller_cancellable);
   g_clear_object (&data->attempt_cancellable);
+  g_clear_error (&data->lost_answer);
   if (data->progress_destroy != NULL)
     data->progress_destroy (data->progress_data);
   g_clear_pointer (&data->files, g_ptr_array_unref);
@@ -261,16 +275,265 @@ request_error_is_retryable (const GError *error)
          g_error_matches (error, KF_ERROR, KF_ERROR_PROTOCOL);
 }
 
+/* No attempt left for the files still pending. Files that did arrive
+ * (in an earlier attempt, or found after a lost answer) keep their links;
+ * the others get @error. */
+static void
+give_up (GTask  *task,
+         GError *error)
+{
+  UploadData *data = g_task_get_task_data (task);
+  gboolean any_done = FALSE;
+
+  for (guint i = 0; i < data->files->len; i++)
+    {
+      UploadFile *file = data->files->pdata[i];
+
+      if (file->result->file_code != NULL)
+        any_done = TRUE;
+    }
+  if (!any_done)
+    {
+      return_error (task, error);
+      return;
+    }
+
+  for (guint i = 0; i < data->files->len; i++)
+    {
+      UploadFile *file = data->files->pdata[i];
+
+      if (!file->pending)
+        continue;
+      g_clear_error (&file->result->error);
+      file->result->error = g_error_copy (error);
+      file->pending = FALSE;
+    }
+  g_error_free (error);
+  return_results (task);
+}
+
+static void look_up_lost_answer (GTask  *task,
+                                 GError *error);
+
 static void
 fail_or_retry (GTask  *task,
                GError *error)
 {
-  if (request_error_is_retryable (error) && schedule_retry (task, error))
+  UploadData *data = g_task_get_task_data (task);
+
+  if (!request_error_is_retryable (error))
+    {
+      return_error (task, error);
+      return;
+    }
+  if (data->body_sent)
+    {
+      look_up_lost_answer (task, error);
+      return;
+    }
+  if (schedule_retry (task, error))
     {
       g_error_free (error);
       return;
     }
-  return_error (task, error);
+  give_up (task, error);
+}
+
+/* Looking up files after a lost answer.
+ *
+ * XFileSharing has no idempotency key: when the body was sent in full and
+ * the answer lost (cut, timed out, a proxy's error page), the server may
+ * have stored the files. Each pending file is looked up by name in the
+ * target folder, and adopted when exactly one stored file has its name and
+ * size and arrived during the attempt by the server's own clock (an older
+ * file of the same name is another upload). Two pending files of one name
+ * and size cannot be told apart, so they are sent again. If the host has
+ * no file/list, or anything is uncertain, the files are sent again as
+ * before: a duplicate is better than a link to the wrong file. */
+
+typedef struct {
+  GTask *task;
+  guint  index;                    /* into data->files */
+} LookupOp;
+
+static void look_up_from (GTask *task,
+                          guint  index);
+
+static gboolean
+pending_twin_exists (UploadData *data,
+                     UploadFile *file)
+{
+  for (guint i = 0; i < data->files->len; i++)
+    {
+      UploadFile *other = data->files->pdata[i];
+
+      if (other != file && other->pending && other->result->size == file->result->size &&
+          g_strcmp0 (other->result->name, file->result->name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+code_is_taken (UploadData *data,
+               const char *file_code)
+{
+  for (guint i = 0; i < data->files->len; i++)
+    {
+      UploadFile *file = data->files->pdata[i];
+
+      if (g_strcmp0 (file->result->file_code, file_code) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static const KfFileInfo *
+find_arrived (UploadData       *data,
+              UploadFile       *file,
+              const KfFileList *list)
+{
+  const char *folder_id = data->folder_id != NULL && *data->folder_id != '\0' ? data->folder_id : "0";
+  const KfFileInfo *found = NULL;
+  g_autoptr(GDateTime) earliest = NULL;
+  g_autoptr(GDateTime) latest = NULL;
+
+  if (list->server_time == NULL)
+    return NULL;
+  earliest = g_date_time_add_seconds (list->server_time, -(double) (data->lost_after_s + LOOKUP_SLACK_S));
+  latest = g_date_time_add_seconds (list->server_time, LOOKUP_SLACK_S);
+
+  for (guint i = 0; i < list->files->len; i++)
+    {
+      const KfFileInfo *info = list->files->pdata[i];
+      g_autoptr(GDateTime) uploaded = NULL;
+
+      if (info->file_code == NULL || g_strcmp0 (info->name, file->result->name) != 0 ||
+          info->size != file->result->size)
+        continue;
+      if (info->folder_id != NULL && g_strcmp0 (info->folder_id, folder_id) != 0)
+        continue;
+      uploaded = kf_parse_server_date (info->uploaded);
+      if (uploaded == NULL || g_date_time_compare (uploaded, earliest) < 0 ||
+          g_date_time_compare (uploaded, latest) > 0)
+        continue;
+      if (code_is_taken (data, info->file_code))
+        continue;
+      if (found != NULL)
+        return NULL;               /* two candidates: not ours to pick */
+      found = info;
+    }
+  return found;
+}
+
+static void
+look_up_done (GTask *task)
+{
+  UploadData *data = g_task_get_task_data (task);
+  GError *error = g_steal_pointer (&data->lost_answer);
+  gboolean any_pending = FALSE;
+
+  for (guint i = 0; i < data->files->len; i++)
+    {
+      UploadFile *file = data->files->pdata[i];
+
+      if (file->pending)
+        any_pending = TRUE;
+    }
+
+  if (!any_pending)
+    {
+      g_error_free (error);
+      return_results (task);
+    }
+  else if (schedule_retry (task, error))
+    g_error_free (error);
+  else
+    give_up (task, error);
+}
+
+static void
+on_lookup_listed (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  LookupOp *op = user_data;
+  g_autoptr(GTask) task = op->task;
+  guint index = op->index;
+  UploadData *data = g_task_get_task_data (task);
+  UploadFile *file = data->files->pdata[index];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KfFileList) list = kf_client_list_files_finish (KF_CLIENT (source), result, &error);
+  const KfFileInfo *found;
+
+  g_free (op);
+  if (is_cancelled (task))
+    {
+      return_cancelled (task);
+      return;
+    }
+  if (list == NULL)
+    {
+      /* No way to look: send again, as without a look-up. */
+      g_debug ("Could not look up files after a lost answer: %s", error->message);
+      look_up_done (task);
+      return;
+    }
+
+  found = find_arrived (data, file, list);
+  if (found != NULL)
+    {
+      g_debug ("The server stored a file whose answer was lost; adopting it");
+      g_clear_error (&file->result->error);
+      g_free (file->result->file_code);
+      file->result->file_code = g_strdup (found->file_code);
+      g_free (file->result->url);
+      file->result->url = found->url != NULL ? g_strdup (found->url)
+                                             : kf_client_build_file_url (data->client, found->file_code);
+      file->pending = FALSE;
+    }
+  look_up_from (task, index + 1);
+}
+
+static void
+look_up_from (GTask *task,
+              guint  index)
+{
+  UploadData *data = g_task_get_task_data (task);
+  const char *folder_id = data->folder_id != NULL && *data->folder_id != '\0' ? data->folder_id : "0";
+
+  for (; index < data->files->len; index++)
+    {
+      UploadFile *file = data->files->pdata[index];
+      LookupOp *op;
+
+      if (!file->pending || pending_twin_exists (data, file))
+        continue;
+
+      op = g_new0 (LookupOp, 1);
+      op->task = g_object_ref (task);
+      op->index = index;
+      kf_client_list_files_async (data->client, 1, LOOKUP_PER_PAGE, folder_id, file->result->name,
+                                  g_task_get_cancellable (task), on_lookup_listed, op);
+      return;
+    }
+  look_up_done (task);
+}
+
+static void
+look_up_lost_answer (GTask  *task,
+                     GError *error)
+{
+  UploadData *data = g_task_get_task_data (task);
+
+  g_debug ("Upload answer lost after the whole body was sent (%s); looking for the files",
+           error->message);
+  close_body (data);
+  data->body_sent = FALSE;
+  data->lost_after_s = (g_get_monotonic_time () - data->attempt_started_us) / G_USEC_PER_SEC;
+  g_clear_error (&data->lost_answer);
+  data->lost_answer = error;
+  look_up_from (task, 0);
 }
 
 static gboolean
@@ -510,6 +773,7 @@ on_wrote_body (SoupMessage *msg,
   UploadData *data = user_data;
 
   end_nagle (data);
+  data->body_sent = TRUE;
 
   /* Sending took as long as it took (the idle timeout watched it); the
    * answer gets the same deadline as any API call. */
@@ -588,6 +852,8 @@ send_body (GTask *task)
   if (g_cancellable_is_cancelled (data->caller_cancellable))
     g_cancellable_cancel (data->attempt_cancellable);
   data->answer_timed_out = FALSE;
+  data->body_sent = FALSE;
+  data->attempt_started_us = g_get_monotonic_time ();
   send = kf_send_cancellable_new (data->msg, data->attempt_cancellable);
   kf_message_guard_headers (data->msg, send);
 

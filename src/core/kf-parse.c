@@ -268,9 +268,8 @@ text_is (const char *text,
   return g_ascii_strcasecmp (copy, word) == 0;
 }
 
-/* "YYYY-MM-DD HH:MM:SS" (or a date alone) in UTC; NULL for zero dates. */
-static GDateTime *
-parse_server_date (const char *text)
+GDateTime *
+kf_parse_server_date (const char *text)
 {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   int n;
@@ -643,12 +642,12 @@ kf_parse_account_info (JsonNode  *root,
     }
 
   expire = dup_text (result, NAMES ("premium_expire", "premim_expire"));
-  info->premium_expire = parse_server_date (expire);
+  info->premium_expire = kf_parse_server_date (expire);
 
   server_time = dup_text (root_object (root), NAMES ("server_time"));
   if (server_time == NULL)
     server_time = dup_text (result, NAMES ("server_time"));
-  info->server_time = parse_server_date (server_time);
+  info->server_time = kf_parse_server_date (server_time);
 
   return g_steal_pointer (&info);
 }
@@ -1166,6 +1165,7 @@ kf_parse_file_list (JsonNode    *root,
                     GError     **error)
 {
   g_autoptr(KfFileList) list = NULL;
+  g_autofree char *server_time = NULL;
   JsonNode *result = root_result (root);
   JsonObject *object = node_get_object (result);
   JsonArray *array = object != NULL ? node_get_array (get_member (object, "files"))
@@ -1184,6 +1184,8 @@ kf_parse_file_list (JsonNode    *root,
     list->total = get_int64 (root_object (root), NAMES ("results_total", "total"), -1);
   if (list->total < 0)
     list->total = list->files->len;
+  server_time = dup_text (root_object (root), NAMES ("server_time"));
+  list->server_time = kf_parse_server_date (server_time);
   return g_steal_pointer (&list);
 }
 

@@ -35,6 +35,10 @@ JsonNode       *kf_parse_envelope              (GBytes       *body,
  * whether found while reading or when parsing. */
 void            kf_parse_set_answer_too_large  (GError      **error);
 
+/* "YYYY-MM-DD HH:MM:SS" (or a date alone), read as UTC since the server
+ * names no zone; NULL when absent, invalid or a zero date. */
+GDateTime      *kf_parse_server_date           (const char   *text);
+
 KfAccountInfo  *kf_parse_account_info          (JsonNode     *root,
                                                 GError      **error);
 KfStats        *kf_parse_stats                 (JsonNode     *root,

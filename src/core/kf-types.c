@@ -249,6 +249,7 @@ kf_file_list_free (KfFileList *list)
   if (list == NULL)
     return;
   g_clear_pointer (&list->files, g_ptr_array_unref);
+  g_clear_pointer (&list->server_time, g_date_time_unref);
   g_free (list);
 }
 

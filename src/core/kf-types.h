@@ -134,6 +134,7 @@ void      kf_folder_free (KfFolder *folder);
 typedef struct {
   GPtrArray *files;               /* KfFileInfo* */
   gint64     total;               /* results_total, or files->len when absent */
+  GDateTime *server_time;         /* the server's clock, as `uploaded` is written; NULL if absent */
 } KfFileList;
 
 void kf_file_list_free (KfFileList *list);

@@ -639,6 +639,31 @@ kf_sandbox_list_files (KfSandbox *self)
   return files;
 }
 
+gboolean
+kf_sandbox_set_file_uploaded (KfSandbox  *self,
+                              const char *file_code,
+                              GDateTime  *uploaded)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (KF_IS_SANDBOX (self), FALSE);
+  g_return_val_if_fail (file_code != NULL, FALSE);
+  g_return_val_if_fail (uploaded != NULL, FALSE);
+
+  locker = g_mutex_locker_new (&self->lock);
+  for (guint i = 0; i < self->files->len; i++)
+    {
+      StoredFile *stored = g_ptr_array_index (self->files, i);
+
+      if (g_strcmp0 (stored->file.file_code, file_code) != 0)
+        continue;
+      g_free (stored->uploaded);
+      stored->uploaded = _kf_sandbox_format_time (uploaded);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 void
 kf_sandbox_folder_free (KfSandboxFolder *folder)
 {

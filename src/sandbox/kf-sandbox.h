@@ -105,6 +105,12 @@ GStrv       kf_sandbox_dup_vouchers      (KfSandbox       *self);
 
 /* Files stored so far (GPtrArray of KfSandboxFile), oldest first. */
 GPtrArray  *kf_sandbox_list_files        (KfSandbox       *self);
+/* Sets when the file with @file_code was uploaded, as file/list and
+ * file/info report it (for tests that need an older file); FALSE when
+ * there is no such file. */
+gboolean    kf_sandbox_set_file_uploaded (KfSandbox       *self,
+                                          const char      *file_code,
+                                          GDateTime       *uploaded);
 /* Folders made so far (GPtrArray of KfSandboxFolder), oldest first. */
 GPtrArray  *kf_sandbox_list_folders      (KfSandbox       *self);
 /* Makes a folder as folder/create would (for tests that need one to exist
