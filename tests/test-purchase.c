@@ -712,6 +712,35 @@ test_charge_recorded (Fixture       *fixture,
   g_assert_false (kf_ledger_find_last_charge (entries, "30p", NULL));
 }
 
+/* `kenfiles voucher --yes` buys at once: the purchase waits for the balance
+ * read it started, so what it charged is still known. */
+static void
+test_charge_known_at_once (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(KfVoucherPurchase) purchase = NULL;
+  RunWait wait = { 0 };
+
+  kf_sandbox_set_balance (fixture->sandbox, 100.0);
+  /* The balance answer comes well after the ledger is ready. */
+  kf_sandbox_set_slow_delay (fixture->sandbox, 700);
+  kf_sandbox_add_fault (fixture->sandbox, KF_SANDBOX_FAULT_SLOW, "/api/account/info", 1);
+  purchase = kf_voucher_purchase_new (fixture->client, fixture->ledger, "90b");
+  kf_voucher_purchase_run_async (purchase, NULL, NULL, run_done_cb, &wait);
+  kf_test_wait_for (&wait.done, 30);
+  g_assert_no_error (wait.error);
+  g_assert_true (wait.ok);
+  g_assert_cmpfloat (kf_voucher_purchase_get_balance_before (purchase), ==, 100.0);
+
+  wait = (RunWait) { 0 };
+  kf_voucher_purchase_measure_charge_async (purchase, NULL, charge_done_cb, &wait);
+  kf_test_wait_for (&wait.done, 30);
+  g_assert_no_error (wait.error);
+  g_assert_true (wait.ok);
+  g_assert_cmpfloat (wait.charged, ==, 20.0);
+  g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, CREATE), ==, 1);
+}
+
 /* --- A code a terminal would act on ----------------------------------------- */
 
 static const char *hostile_code;
@@ -816,6 +845,7 @@ main (int   argc,
   ADD ("/purchase/user-files-survive", test_user_files_survive);
   ADD ("/purchase/uncertain-listed-and-resolved", test_uncertain_listed_and_resolved);
   ADD ("/purchase/charge-recorded", test_charge_recorded);
+  ADD ("/purchase/charge-known-at-once", test_charge_known_at_once);
   ADD ("/purchase/hostile-code-escaped", test_hostile_code_escaped);
   ADD ("/purchase/parallel-buyers", test_parallel_buyers);
   ADD ("/purchase/sigkill-anywhere", test_sigkill_anywhere);

@@ -9,6 +9,9 @@
 
 /* A balance read longer ago than this may miss earnings since: not a "before". */
 #define BALANCE_BEFORE_MAX_AGE_USEC (120 * G_USEC_PER_SEC)
+/* How long a purchase waits for the balance read still under way; after
+ * that it buys anyway and the charge stays unknown. */
+#define BALANCE_WAIT_MS 10000
 
 struct _KfVoucherPurchase
 {
@@ -25,7 +28,10 @@ struct _KfVoucherPurchase
   GCancellable *balance_cancellable;
   gint64        balance_asked_at;  /* real time (µs) */
   gboolean      balance_wanted;    /* FALSE once the request is sent: later answers may include the charge */
+  gboolean      balance_answered;  /* the read ended, with or without a balance */
   double        balance_before;    /* -1 until read */
+  GTask        *waiting_run;       /* a purchase ready to send, waiting for the read */
+  GSource      *wait_source;
   gboolean      before_valid;      /* read in time, and no purchase of ours came between */
 
   gint64        completed_at;      /* real time (µs) just before the code was written */
@@ -50,6 +56,8 @@ kf_voucher_purchase_dispose (GObject *object)
 
   g_cancellable_cancel (self->balance_cancellable);
   g_clear_object (&self->balance_cancellable);
+  /* A waiting run holds a reference to us, so none waits here. */
+  g_assert (self->waiting_run == NULL);
 
   G_OBJECT_CLASS (kf_voucher_purchase_parent_class)->dispose (object);
 }
@@ -109,6 +117,8 @@ kf_voucher_purchase_init (KfVoucherPurchase *self)
   self->balance_wanted = TRUE;
 }
 
+static void send_create (GTask *task);
+
 static void
 balance_before_cb (GObject      *object,
                    GAsyncResult *result,
@@ -118,11 +128,15 @@ balance_before_cb (GObject      *object,
   g_autoptr(KfAccountInfo) info = NULL;
 
   info = kf_client_get_account_info_finish (KF_CLIENT (object), result, NULL);
-  if (info == NULL || !self->balance_wanted)
-    return;
+  self->balance_answered = TRUE;
+  if (info != NULL && self->balance_wanted)
+    {
+      self->balance_before = MAX (info->balance, 0);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BALANCE_BEFORE]);
+    }
 
-  self->balance_before = MAX (info->balance, 0);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BALANCE_BEFORE]);
+  if (self->waiting_run != NULL)
+    send_create (g_steal_pointer (&self->waiting_run));
 }
 
 KfVoucherPurchase *
@@ -291,30 +305,25 @@ prepare_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* The ledger holds the pending record: send the purchase, once. */
 static void
-prepared_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+send_create (GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
   KfVoucherPurchase *self = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
   gint64 now = g_get_real_time ();
+
+  if (self->wait_source != NULL)
+    {
+      g_source_destroy (self->wait_source);
+      g_clear_pointer (&self->wait_source, g_source_unref);
+    }
 
   /* From here on no answer can tell the balance before: it may include the
    * charge. (Cancelling it while the ledger lock was awaited crashed libsoup
    * 3.6 until kf_send_cancellable_new(); the parallel buyers test shows it.) */
   self->balance_wanted = FALSE;
   g_cancellable_cancel (self->balance_cancellable);
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (error->domain == KF_STORE_ERROR)
-        g_prefix_error (&error, _("Nothing was bought. "));
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
 
   /* The balance read counts only if no purchase of ours changed the ledger
    * since it was asked, and it is recent. */
@@ -323,7 +332,52 @@ prepared_cb (GObject      *object,
                        now - self->balance_asked_at < BALANCE_BEFORE_MAX_AGE_USEC;
 
   kf_client_create_voucher_async (self->client, self->plan, data->reseller_key,
-                                  NULL, created_cb, g_steal_pointer (&task));
+                                  NULL, created_cb, task);
+}
+
+static gboolean
+balance_wait_timeout_cb (gpointer user_data)
+{
+  KfVoucherPurchase *self = user_data;
+
+  g_debug ("No balance before the purchase in time; buying without it");
+  g_clear_pointer (&self->wait_source, g_source_unref);
+  send_create (g_steal_pointer (&self->waiting_run));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+prepared_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KfVoucherPurchase *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      self->balance_wanted = FALSE;
+      g_cancellable_cancel (self->balance_cancellable);
+      if (error->domain == KF_STORE_ERROR)
+        g_prefix_error (&error, _("Nothing was bought. "));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (self->balance_answered)
+    {
+      send_create (g_steal_pointer (&task));
+      return;
+    }
+
+  /* Bought at once (`kenfiles voucher --yes`): the balance read is still
+   * under way. Without it, what the voucher cost cannot be told. */
+  self->waiting_run = g_steal_pointer (&task);
+  self->wait_source = g_timeout_source_new (BALANCE_WAIT_MS);
+  g_source_set_static_name (self->wait_source, "[kenfiles] balance before a purchase");
+  g_source_set_callback (self->wait_source, balance_wait_timeout_cb, self, NULL);
+  g_source_attach (self->wait_source, g_main_context_get_thread_default ());
 }
 
 void
