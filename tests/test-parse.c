@@ -1337,6 +1337,24 @@ test_plans (void)
   g_assert_null (kf_plan_lookup (NULL));
 }
 
+static void
+test_split_web_urls (void)
+{
+  g_auto(GStrv) bad = NULL;
+  g_auto(GStrv) good = kf_util_split_web_urls ("  http://a.example/x  \n\n"
+                                               "ftp://b.example/y\n"
+                                               "HTTPS://c.example/z?q=1\r\n"
+                                               "http://a.example/x\n"
+                                               "not a url\n"
+                                               "https://\n",
+                                                    &bad);
+  const char *expected_good[] = { "http://a.example/x", "HTTPS://c.example/z?q=1", NULL };
+  const char *expected_bad[] = { "ftp://b.example/y", "not a url", "https://", NULL };
+
+  g_assert_cmpstrv (good, expected_good);
+  g_assert_cmpstrv (bad, expected_bad);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1381,6 +1399,7 @@ main (int argc, char **argv)
   g_test_add_func ("/util/money", test_format_money);
   g_test_add_func ("/util/escape-for-terminal", test_escape_for_terminal);
   g_test_add_func ("/util/escape-invalid-utf8", test_escape_invalid_utf8);
+  g_test_add_func ("/util/split-web-urls", test_split_web_urls);
   g_test_add_func ("/types/plans", test_plans);
 
   return g_test_run ();

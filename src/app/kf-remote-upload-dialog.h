@@ -18,8 +18,4 @@ void       kf_remote_upload_dialog_set_text (KfRemoteUploadDialog *self,
 /* What the Upload button does; FALSE when lines were refused. */
 gboolean   kf_remote_upload_dialog_submit   (KfRemoteUploadDialog *self);
 
-/* Splits @text into http(s) URLs; lines that are not go into @bad_lines. */
-GStrv      kf_remote_upload_parse_urls      (const char           *text,
-                                             GStrv                *bad_lines);
-
 G_END_DECLS

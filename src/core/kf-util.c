@@ -386,3 +386,46 @@ kf_util_escape_invalid_utf8 (const char *text)
 
   return g_string_free (out, FALSE);
 }
+
+static gboolean
+is_web_url (const char *text)
+{
+  g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+  const char *scheme;
+  const char *host;
+
+  if (uri == NULL)
+    return FALSE;
+
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+  return (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0) &&
+         host != NULL && *host != '\0';
+}
+
+GStrv
+kf_util_split_web_urls (const char  *text,
+                        GStrv       *bad_lines)
+{
+  g_autoptr(GStrvBuilder) good = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) bad = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+
+      if (*line == '\0' || !g_hash_table_add (seen, line))
+        continue;
+
+      if (is_web_url (line))
+        g_strv_builder_add (good, line);
+      else
+        g_strv_builder_add (bad, line);
+    }
+
+  if (bad_lines != NULL)
+    *bad_lines = g_strv_builder_end (bad);
+  return g_strv_builder_end (good);
+}

@@ -45,4 +45,10 @@ gboolean  kf_util_unichar_is_terminal_control (gunichar c);
  * NULL gives NULL. */
 char     *kf_util_escape_invalid_utf8 (const char *text);
 
+/* Splits @text (e.g. pasted by the user for a remote upload) into lines,
+ * trimmed, blank and repeated ones dropped; returns the http(s) URLs with
+ * a host, and puts every other line in @bad_lines (if not NULL). */
+GStrv     kf_util_split_web_urls   (const char  *text,
+                                    GStrv       *bad_lines);
+
 G_END_DECLS

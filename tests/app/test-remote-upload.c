@@ -154,24 +154,6 @@ test_remote_upload_cancel (void)
 }
 
 static void
-test_remote_upload_parse (void)
-{
-  g_auto(GStrv) bad = NULL;
-  g_auto(GStrv) good = kf_remote_upload_parse_urls ("  http://a.example/x  \n\n"
-                                                    "ftp://b.example/y\n"
-                                                    "HTTPS://c.example/z?q=1\r\n"
-                                                    "http://a.example/x\n"
-                                                    "not a url\n"
-                                                    "https://\n",
-                                                    &bad);
-  const char *expected_good[] = { "http://a.example/x", "HTTPS://c.example/z?q=1", NULL };
-  const char *expected_bad[] = { "ftp://b.example/y", "not a url", "https://", NULL };
-
-  g_assert_cmpstrv (good, expected_good);
-  g_assert_cmpstrv (bad, expected_bad);
-}
-
-static void
 submitted_cb (KfRemoteUploadDialog *dialog,
               GStrv                 urls,
               GStrv                *out)
@@ -221,7 +203,6 @@ main (int   argc,
   g_test_add_func ("/pages/remote-upload/working-to-done", test_remote_upload_working_to_done);
   g_test_add_func ("/pages/remote-upload/failure", test_remote_upload_failure);
   g_test_add_func ("/pages/remote-upload/cancel", test_remote_upload_cancel);
-  g_test_add_func ("/pages/remote-upload/parse", test_remote_upload_parse);
   g_test_add_func ("/pages/remote-upload/dialog", test_remote_upload_dialog);
 
   return g_test_run ();

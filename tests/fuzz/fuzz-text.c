@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: the text helpers that take server or user text: terminal
  * escaping of server values, escaping of non-UTF-8 names for JSON, the
- * server URL check, URL redaction. */
+ * server URL check, URL redaction, the split of pasted remote-upload URLs. */
 #include "config.h"
 
 #include <string.h>
@@ -32,5 +32,22 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   url = kf_normalize_server_url (text, &error);
   kf_fuzz_check_result (url, error);
+
+  {
+    g_auto(GStrv) bad = NULL;
+    g_auto(GStrv) good = kf_util_split_web_urls (text, &bad);
+    g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+    /* Trimmed, non-empty, one line each, never both good and bad or twice. */
+    for (GStrv list = good; list != NULL; list = list == good ? bad : NULL)
+      for (guint i = 0; list[i] != NULL; i++)
+        {
+          g_assert (*list[i] != '\0' && strchr (list[i], '\n') == NULL);
+          g_assert (!g_ascii_isspace (list[i][0]));
+          g_assert (g_hash_table_add (seen, list[i]));
+        }
+    for (guint i = 0; good[i] != NULL; i++)
+      g_assert (g_ascii_strncasecmp (good[i], "http", 4) == 0);
+  }
   return 0;
 }
