@@ -883,6 +883,17 @@ test_json_strings (void)
     g_clear_error (&error);
   }
 
+  /* An escaped NUL would end the string in json-glib: "safe.txt\u0000.exe"
+   * would show as "safe.txt", a voucher code would be cut short. */
+  assert_json_error ("[\"safe.txt\\u0000.exe\"]", KF_JSON_MAX_DEPTH, KF_JSON_ERROR_INVALID);
+  assert_json_error ("{\"a\\u0000b\":1}", KF_JSON_MAX_DEPTH, KF_JSON_ERROR_INVALID);
+  {
+    g_autoptr(JsonNode) one = json_bounded ("[\"\\u0001\\u00e9\"]", KF_JSON_MAX_DEPTH, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (json_array_get_string_element (json_node_get_array (one), 0), ==, "\001é");
+  }
+
   assert_json_error ("", KF_JSON_MAX_DEPTH, KF_JSON_ERROR_INVALID);
   assert_json_error ("   ", KF_JSON_MAX_DEPTH, KF_JSON_ERROR_INVALID);
   assert_json_error ("[1,", KF_JSON_MAX_DEPTH, KF_JSON_ERROR_INVALID);

@@ -134,6 +134,10 @@ read_string (Reader *r)
 
           if (!read_unicode_escape (r, &unit))
             return FALSE;
+          /* json-glib's strings end at a NUL: "a.txt\u0000.exe" would
+           * read as "a.txt", and a code would be cut short. */
+          if (unit == 0)
+            return FALSE;
           /* A UTF-16 pair names one character; a half of one is no text. */
           if (unit >= 0xdc00 && unit <= 0xdfff)
             return FALSE;

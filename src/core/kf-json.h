@@ -27,7 +27,8 @@ GQuark    kf_json_error_quark    (void);
  * text, refuses more than KF_JSON_MAX_BYTES and nesting of arrays and
  * objects deeper than @max_depth (brackets inside strings do not count;
  * @max_depth levels are accepted). Only standard JSON is accepted: one
- * value, no comments, no single-quoted strings, no NUL bytes. A number no double
+ * value, no comments, no single-quoted strings, no NUL bytes (nor \u0000,
+ * which json-glib would read as the end of the string). A number no double
  * holds (1e400) makes the whole text KF_JSON_ERROR_NUMBER, so callers never
  * see infinity. An empty text is
  * KF_JSON_ERROR_INVALID. Returns a new (mutable) root node. Messages are
