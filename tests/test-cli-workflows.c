@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kf-sandbox.h"
+#include "kf-test-sandbox.h"
 #include "kf-test-util.h"
 
 #define UPLOAD_PATH "/cgi-bin/upload.cgi"
@@ -19,13 +20,6 @@ typedef struct {
   KfSandbox *sandbox;
   GPtrArray *paths;            /* the files made for the test */
 } Fixture;
-
-typedef struct {
-  gboolean   done;
-  char      *out;
-  char      *err;
-  int        status;
-} Run;
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -67,53 +61,11 @@ make_files (Fixture *fixture,
     }
 }
 
-static void
-run_done_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Run *run = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (G_SUBPROCESS (object));
-  run->done = TRUE;
-}
-
-/* Starts `kenfiles ARG…` on the sandbox. */
-static GSubprocess *
-start_cli (Fixture            *fixture,
-           const char * const *args,
-           Run                *run)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
-  g_auto(GStrv) strv = NULL;
-  g_autoptr(GError) error = NULL;
-  GSubprocess *process;
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "KENFILES_SERVER", kf_sandbox_get_url (fixture->sandbox), TRUE);
-  g_subprocess_launcher_setenv (launcher, "KENFILES_API_KEY", kf_sandbox_get_api_key (fixture->sandbox), TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-
-  g_strv_builder_add (argv, g_getenv ("KENFILES_CLI"));
-  g_strv_builder_addv (argv, (const char **) args);
-  strv = g_strv_builder_end (argv);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) strv, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, run_done_cb, run);
-  return process;
-}
-
 /* Starts `kenfiles --json upload --parallel N FILE…` on the sandbox. */
 static GSubprocess *
-start_upload (Fixture    *fixture,
-              guint       parallel,
-              Run        *run)
+start_upload (Fixture      *fixture,
+              guint         parallel,
+              KfTestCliRun *run)
 {
   g_autoptr(GStrvBuilder) args = g_strv_builder_new ();
   g_autofree char *parallel_arg = g_strdup_printf ("--parallel=%u", parallel);
@@ -123,17 +75,8 @@ start_upload (Fixture    *fixture,
   for (guint i = 0; i < fixture->paths->len; i++)
     g_strv_builder_add (args, g_ptr_array_index (fixture->paths, i));
   strv = g_strv_builder_end (args);
-  return start_cli (fixture, (const char * const *) strv, run);
+  return kf_test_cli_start (fixture->sandbox, (const char * const *) strv, run);
 }
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
 typedef struct {
   KfSandbox *sandbox;
@@ -189,7 +132,7 @@ static void
 test_parallel_limit (Fixture       *fixture,
                      gconstpointer  user_data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(KfTestCliRun) run = { 0 };
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GPtrArray) stored = NULL;
@@ -251,7 +194,7 @@ static void
 test_one_failure (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(KfTestCliRun) run = { 0 };
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GPtrArray) stored = NULL;
@@ -306,7 +249,7 @@ static void
 test_common_failure_stops (Fixture       *fixture,
                            gconstpointer  user_data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(KfTestCliRun) run = { 0 };
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *root;
@@ -396,7 +339,7 @@ test_remote_wait_timeout (Fixture       *fixture,
                           gconstpointer  user_data)
 {
   StalledServer server = { 0 };
-  g_auto(Run) run = { 0 };
+  g_auto(KfTestCliRun) run = { 0 };
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *url = NULL;
@@ -411,7 +354,7 @@ test_remote_wait_timeout (Fixture       *fixture,
   {
     const char *args[] = { "--json", "remote-upload", "--wait", "--wait-timeout", "4", url, NULL };
 
-    process = start_cli (fixture, args, &run);
+    process = kf_test_cli_start (fixture->sandbox, args, &run);
   }
   kf_test_wait_for (&run.done, 60);
   elapsed = g_get_monotonic_time () - start;
@@ -443,12 +386,12 @@ static void
 test_remote_wait_timeout_usage (Fixture       *fixture,
                                 gconstpointer  user_data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(KfTestCliRun) run = { 0 };
   g_autoptr(GSubprocess) process = NULL;
   const char *args[] = { "remote-upload", "--wait", "--wait-timeout", "0",
                          "http://127.0.0.1:9/x.bin", NULL };
 
-  process = start_cli (fixture, args, &run);
+  process = kf_test_cli_start (fixture->sandbox, args, &run);
   kf_test_wait_for (&run.done, 60);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "--wait-timeout"));

@@ -462,61 +462,6 @@ test_many (Fixture       *fixture,
 
 /* `kenfiles upload -r` */
 
-typedef struct {
-  gboolean  done;
-  char     *out;
-  char     *err;
-  int       status;
-} Run;
-
-static void
-run_done_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Run *run = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (G_SUBPROCESS (object));
-  run->done = TRUE;
-}
-
-static void
-run_cli (Fixture            *fixture,
-         const char * const *args,
-         Run                *run)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_auto(GStrv) strv = NULL;
-  g_autoptr(GError) error = NULL;
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "KENFILES_SERVER", kf_sandbox_get_url (fixture->sandbox), TRUE);
-  g_subprocess_launcher_setenv (launcher, "KENFILES_API_KEY", kf_sandbox_get_api_key (fixture->sandbox), TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_strv_builder_add (argv, g_getenv ("KENFILES_CLI"));
-  g_strv_builder_addv (argv, (const char **) args);
-  strv = g_strv_builder_end (argv);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) strv, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, run_done_cb, run);
-  kf_test_wait_for (&run->done, 120);
-}
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
 /* The same tree through the command: links printed with each file's path
  * in the tree, the loop and the pipe reported (so the status is 1), an
  * existing "Photos/2024" reused. */
@@ -530,11 +475,11 @@ test_cli (Fixture       *fixture,
   g_autofree char *year = kf_sandbox_add_folder (fixture->sandbox, photos, "2024");
   g_autofree char *folder_arg = g_strdup_printf ("--folder=%s", target);
   const char *args[] = { "upload", "-r", folder_arg, top, NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(KfTestCliRun) run = { 0 };
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GPtrArray) folders = NULL;
 
-  run_cli (fixture, args, &run);
+  kf_test_cli_run (fixture->sandbox, args, &run);
   g_test_message ("stdout: %s\nstderr: %s", run.out, run.err);
   g_assert_cmpint (run.status, ==, 1);
   assert_tree (fixture, target, 1);
@@ -564,8 +509,8 @@ test_cli_json (Fixture       *fixture,
   g_autofree char *sub = make_dir (top, "Sub");
   const char *args[] = { "--json", "upload", "-r", top, NULL };
   const char *no_r[] = { "upload", top, NULL };
-  g_auto(Run) run = { 0 };
-  g_auto(Run) run_no_r = { 0 };
+  g_auto(KfTestCliRun) run = { 0 };
+  g_auto(KfTestCliRun) run_no_r = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) folders = NULL;
@@ -573,7 +518,7 @@ test_cli_json (Fixture       *fixture,
   JsonObject *file;
 
   g_free (kf_test_make_file (sub, "a.txt", 100));
-  run_cli (fixture, args, &run);
+  kf_test_cli_run (fixture->sandbox, args, &run);
   g_assert_cmpint (run.status, ==, 0);
   json_parser_load_from_data (parser, run.out, -1, &error);
   g_assert_no_error (error);
@@ -586,7 +531,7 @@ test_cli_json (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (file, "folder_id"), ==,
                    folder_id (folders, folder_id (folders, "0", "Plain"), "Sub"));
 
-  run_cli (fixture, no_r, &run_no_r);
+  kf_test_cli_run (fixture->sandbox, no_r, &run_no_r);
   g_assert_cmpint (run_no_r.status, ==, 1);
   g_assert_nonnull (strstr (run_no_r.err, "-r"));
 }

@@ -224,6 +224,19 @@ assert_stored (Fixture    *fixture,
   g_assert_true (found);
 }
 
+/* A file of @size bytes that takes no room on disk. */
+static char *
+make_sparse_file (Fixture    *fixture,
+                  const char *name,
+                  goffset     size)
+{
+  char *path = g_build_filename (fixture->dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  g_assert_cmpint (truncate (path, size), ==, 0);
+  return path;
+}
+
 static guint
 n_stored (Fixture *fixture)
 {
@@ -672,13 +685,10 @@ static void
 test_cut_body_no_lookup (Fixture       *fixture,
                          gconstpointer  user_data)
 {
-  g_autofree char *path = g_build_filename (fixture->dir, "cut.bin", NULL);
-  g_auto(Upload) upload = { 0 };
-
   /* Larger than loopback's socket buffers can hold, so the client cannot
-   * have written it all when the server cuts (sparse: nothing on disk). */
-  g_assert_true (g_file_set_contents (path, "", 0, NULL));
-  g_assert_cmpint (truncate (path, 64 * 1024 * 1024), ==, 0);
+   * have written it all when the server cuts. */
+  g_autofree char *path = make_sparse_file (fixture, "cut.bin", 64 * 1024 * 1024);
+  g_auto(Upload) upload = { 0 };
 
   kf_sandbox_add_fault (fixture->sandbox, KF_SANDBOX_FAULT_CUT_UPLOAD, UPLOAD_PATH, 1);
   run_upload_one (fixture, path, &upload);
@@ -725,12 +735,9 @@ static void
 test_cut_big_body (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_autofree char *path = g_build_filename (fixture->dir, "large.iso", NULL);
+  /* A body the size proxies cut. */
+  g_autofree char *path = make_sparse_file (fixture, "large.iso", 120 * 1000 * 1000);
   g_auto(Upload) upload = { 0 };
-
-  /* Sparse: a body the size proxies cut, without writing it to disk. */
-  g_assert_true (g_file_set_contents (path, "", 0, NULL));
-  g_assert_cmpint (truncate (path, 120 * 1000 * 1000), ==, 0);
 
   kf_sandbox_add_fault (fixture->sandbox, KF_SANDBOX_FAULT_CUT_UPLOAD, UPLOAD_PATH, 0);
   run_upload_one (fixture, path, &upload);
