@@ -43,43 +43,8 @@ RATE_BYTES=$(awk -v r="$RATE" 'BEGIN {
   printf "%d", n * m }')
 TARGET=$(awk -v s="$SIZE" -v r="$RATE_BYTES" 'BEGIN { printf "%.2f", s * 1048576 / r }')
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/kf-bench-limit-XXXXXX")
-DATA=$WORK/sandbox-data
-mkdir -p "$DATA"
-SANDBOX_PID=
-
-cleanup () {
-  if [ -n "$SANDBOX_PID" ]; then
-    kill "$SANDBOX_PID" 2>/dev/null || true
-    wait "$SANDBOX_PID" 2>/dev/null || true
-  fi
-  if [ "${KEEP:-0}" = 1 ]; then
-    echo "work folder kept: $WORK" >&2
-  else
-    rm -rf "$WORK"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-"$SANDBOX" --port 0 --data-dir "$DATA" >"$WORK/sandbox.out" 2>"$WORK/sandbox.err" &
-SANDBOX_PID=$!
-URL=
-KEY=
-i=0
-while [ $i -lt 100 ]; do
-  URL=$(sed -n 's/^URL: //p' "$WORK/sandbox.out")
-  KEY=$(sed -n 's/^Key: //p' "$WORK/sandbox.out")
-  [ -n "$URL" ] && [ -n "$KEY" ] && break
-  kill -0 "$SANDBOX_PID" 2>/dev/null || break
-  sleep 0.1
-  i=$((i + 1))
-done
-if [ -z "$URL" ] || [ -z "$KEY" ]; then
-  echo "limit.sh: kenfiles-sandbox printed no URL and Key lines" >&2
-  cat "$WORK/sandbox.err" >&2
-  exit 1
-fi
+. "$(dirname "$0")/kf-bench-sandbox.sh"
+kf_bench_start limit "$SANDBOX"
 
 # The API page's two steps, all files in one request, with curl's limit.
 cat >"$WORK/curl-upload.sh" <<'EOF'

@@ -29,56 +29,11 @@ for tool in curl "$TIME" "$SANDBOX"; do
   fi
 done
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/kf-bench-XXXXXX")
-DATA=$WORK/sandbox-data
-mkdir -p "$DATA" "$WORK/small"
-SANDBOX_PID=
-
-cleanup () {
-  if [ -n "$SANDBOX_PID" ]; then
-    kill "$SANDBOX_PID" 2>/dev/null || true
-    wait "$SANDBOX_PID" 2>/dev/null || true
-  fi
-  if [ "${KEEP:-0}" = 1 ]; then
-    echo "work folder kept: $WORK" >&2
-  else
-    rm -rf "$WORK"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 # --- the sandbox -----------------------------------------------------------
 
-# Stored copies go where we can clear them between runs, when the sandbox
-# lets us choose; otherwise it uses a temporary folder of its own.
-DATA_ARG=
-if "$SANDBOX" --help 2>&1 | grep -q -- '--data-dir'; then
-  DATA_ARG="--data-dir=$DATA"
-fi
-# shellcheck disable=SC2086
-"$SANDBOX" $DATA_ARG >"$WORK/sandbox.out" 2>"$WORK/sandbox.err" &
-SANDBOX_PID=$!
-
-URL=
-KEY=
-i=0
-while [ $i -lt 100 ]; do
-  URL=$(sed -n 's/^[[:space:]]*[Uu][Rr][Ll][^:]*:[[:space:]]*\([^[:space:]]*\).*/\1/p' "$WORK/sandbox.out" | head -n 1)
-  KEY=$(sed -n 's/^[^:]*[Kk][Ee][Yy][^:]*:[[:space:]]*\([^[:space:]]*\).*/\1/p' "$WORK/sandbox.out" | head -n 1)
-  [ -n "$URL" ] && [ -n "$KEY" ] && break
-  if ! kill -0 "$SANDBOX_PID" 2>/dev/null; then
-    echo "upload.sh: kenfiles-sandbox exited:" >&2
-    cat "$WORK/sandbox.out" "$WORK/sandbox.err" >&2
-    exit 1
-  fi
-  sleep 0.1
-  i=$((i + 1))
-done
-if [ -z "$URL" ] || [ -z "$KEY" ]; then
-  echo "upload.sh: kenfiles-sandbox printed no URL and Key lines" >&2
-  exit 1
-fi
+. "$(dirname "$0")/kf-bench-sandbox.sh"
+kf_bench_start upload "$SANDBOX"
+mkdir -p "$WORK/small"
 
 HAVE_CLI=0
 if [ -x "$CLI" ] && KENFILES_SERVER=$URL KENFILES_API_KEY=$KEY "$CLI" account >/dev/null 2>&1; then
@@ -107,9 +62,7 @@ chmod +x "$WORK/curl-upload.sh"
 # Each measurement starts with the previous copies gone and written back,
 # so neither side pays for the other's disk writes.
 clear_stored () {
-  if [ -n "$DATA_ARG" ]; then
-    find "$DATA" -type f -delete 2>/dev/null || true
-  fi
+  find "$DATA" -type f -delete 2>/dev/null || true
   sync
 }
 
