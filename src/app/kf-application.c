@@ -33,6 +33,7 @@ struct _KfApplication {
   gboolean        keyring_available;
   gboolean        session_only;
   GStrv           last_links;
+  GSubprocess    *try_process;       /* a sandbox instance started from the welcome page */
 };
 
 G_DEFINE_FINAL_TYPE (KfApplication, kf_application, ADW_TYPE_APPLICATION)
@@ -359,8 +360,42 @@ copy_links_action (GSimpleAction *action,
   kf_application_copy_text (self, text);
 }
 
+/* "Try Without an Account": the app again, as its own instance on the
+ * built-in sandbox (`--sandbox`), with its own history; this one stays as
+ * it is. KENFILES_DESKTOP_PROGRAM names the program when it is not
+ * installed (the tests). */
+static void
+try_sandbox_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  KfApplication *self = KF_APPLICATION (user_data);
+  const char *program = g_getenv ("KENFILES_DESKTOP_PROGRAM");
+  g_autofree char *installed = g_build_filename (KF_BINDIR, "kenfiles-desktop", NULL);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  if (program == NULL || *program == '\0')
+    program = installed;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, program, "--sandbox", NULL);
+  if (process == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The sandbox could not be started: %s"),
+                                                  error->message);
+      show_toast (self, message);
+      return;
+    }
+
+  /* Reaped when it ends, so it never lingers as a zombie. */
+  g_subprocess_wait_async (process, NULL, NULL, NULL);
+  g_clear_object (&self->try_process);
+  self->try_process = process;
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
+  { "try-sandbox", try_sandbox_action },
   { "about", about_action },
   { "copy-links", copy_links_action, "as" },
 };
@@ -566,6 +601,7 @@ kf_application_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->rate_limit);
   g_clear_object (&self->sandbox);
+  g_clear_object (&self->try_process);
 
   G_OBJECT_CLASS (kf_application_parent_class)->dispose (object);
 }
@@ -739,6 +775,15 @@ kf_application_get_keyring_available (KfApplication *self)
   g_return_val_if_fail (KF_IS_APPLICATION (self), FALSE);
 
   return self->keyring_available;
+}
+
+/* The instance started by app.try-sandbox, if any. */
+GSubprocess *
+kf_application_get_try_process (KfApplication *self)
+{
+  g_return_val_if_fail (KF_IS_APPLICATION (self), NULL);
+
+  return self->try_process;
 }
 
 gboolean

@@ -33,6 +33,7 @@ KfHistory      *kf_application_get_history          (KfApplication  *self);
 KfSessionState  kf_application_get_session_state    (KfApplication  *self);
 gboolean        kf_application_get_keyring_available (KfApplication *self);
 gboolean        kf_application_get_sandbox_mode     (KfApplication  *self);
+GSubprocess    *kf_application_get_try_process      (KfApplication  *self);
 /* The in-process sandbox, or NULL. */
 gpointer        kf_application_get_sandbox          (KfApplication  *self);
 /* The server in use, and why: NULL reason for the setting. */

@@ -16,6 +16,9 @@ struct _KfWelcomePage {
   AdwEntryRow      *key_row;
   GtkLabel         *error_label;
   GtkLabel         *keyring_label;
+  GtkLabel         *hint_label;
+  GtkLabel         *sign_up_label;
+  GtkButton        *try_button;
   GtkButton        *sign_in_button;
   GtkLabel         *sign_in_label;
   GtkSpinner       *spinner;
@@ -58,11 +61,25 @@ update (KfWelcomePage *self)
       const char *url = kf_application_get_server_url (self->application, &reason);
       g_autofree char *server = NULL;
 
+      g_autofree char *account_page = g_strconcat (url, "/?op=my_account", NULL);
+      g_autofree char *sign_up_page = g_strconcat (url, "/?op=registration", NULL);
+      g_autofree char *hint = NULL;
+      g_autofree char *sign_up = NULL;
+
       if (reason != NULL)
         server = g_strdup_printf (_("Server: %s (%s)"), url, reason);
       else
         server = g_strdup_printf (_("Server: %s"), url);
       gtk_label_set_text (self->server_label, server);
+
+      /* Translators: the <a> tags make a link; keep them as they are. */
+      hint = g_markup_printf_escaped (_("Your API key is in <a href=\"%s\">Account Settings</a> on the KenFiles website."),
+                                      account_page);
+      gtk_label_set_markup (self->hint_label, hint);
+      /* Translators: the <a> tags make a link; keep them as they are. */
+      sign_up = g_markup_printf_escaped (_("No account yet? <a href=\"%s\">Sign up on the website</a>, or try KenFiles first."),
+                                         sign_up_page);
+      gtk_label_set_markup (self->sign_up_label, sign_up);
     }
 }
 
@@ -197,6 +214,9 @@ kf_welcome_page_class_init (KfWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KfWelcomePage, key_row);
   gtk_widget_class_bind_template_child (widget_class, KfWelcomePage, error_label);
   gtk_widget_class_bind_template_child (widget_class, KfWelcomePage, keyring_label);
+  gtk_widget_class_bind_template_child (widget_class, KfWelcomePage, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, KfWelcomePage, sign_up_label);
+  gtk_widget_class_bind_template_child (widget_class, KfWelcomePage, try_button);
   gtk_widget_class_bind_template_child (widget_class, KfWelcomePage, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, KfWelcomePage, sign_in_label);
   gtk_widget_class_bind_template_child (widget_class, KfWelcomePage, spinner);
@@ -271,4 +291,21 @@ kf_welcome_page_get_busy (KfWelcomePage *self)
   g_return_val_if_fail (KF_IS_WELCOME_PAGE (self), FALSE);
 
   return self->busy;
+}
+
+GtkLabel *
+kf_welcome_page_get_link_label (KfWelcomePage *self,
+                                const char    *which)
+{
+  g_return_val_if_fail (KF_IS_WELCOME_PAGE (self), NULL);
+
+  return g_strcmp0 (which, "sign-up") == 0 ? self->sign_up_label : self->hint_label;
+}
+
+GtkButton *
+kf_welcome_page_get_try_button (KfWelcomePage *self)
+{
+  g_return_val_if_fail (KF_IS_WELCOME_PAGE (self), NULL);
+
+  return self->try_button;
 }

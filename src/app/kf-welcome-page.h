@@ -21,5 +21,9 @@ GtkButton   *kf_welcome_page_get_sign_in_button (KfWelcomePage *self);
 /* The error shown under the entry, or NULL. */
 const char  *kf_welcome_page_get_error      (KfWelcomePage *self);
 gboolean     kf_welcome_page_get_busy       (KfWelcomePage *self);
+/* The links: "account" (Account Settings) or "sign-up"; the label holding it. */
+GtkLabel    *kf_welcome_page_get_link_label (KfWelcomePage *self,
+                                             const char    *which);
+GtkButton   *kf_welcome_page_get_try_button (KfWelcomePage *self);
 
 G_END_DECLS

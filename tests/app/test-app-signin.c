@@ -7,6 +7,7 @@
 #include "kf-alert.h"
 #include "kf-app-test-util.h"
 #include "kf-keyring.h"
+#include "kf-store.h"
 #include "kf-test-util.h"
 
 static KfSandbox *sandbox;
@@ -108,6 +109,65 @@ third_start_body (KfApplication *app,
 {
   /* Asks for a key again. */
   wait_for_page (kf_app_test_get_window (app), "welcome");
+}
+
+/* Someone without a key: links to the site's Account Settings and sign-up
+ * pages, and a way to try the app on the built-in sandbox. */
+static void
+first_start_links_body (KfApplication *app,
+                        gpointer       data)
+{
+  KfWindow *window = kf_app_test_get_window (app);
+  KfWelcomePage *welcome = kf_window_get_welcome_page (window);
+  GtkLabel *account = kf_welcome_page_get_link_label (welcome, "account");
+  GtkLabel *sign_up = kf_welcome_page_get_link_label (welcome, "sign-up");
+  g_autofree char *account_link = g_strdup_printf ("<a href=\"%s/?op=my_account\">Account Settings</a>",
+                                                   kf_sandbox_get_url (sandbox));
+  g_autofree char *sign_up_link = g_strdup_printf ("<a href=\"%s/?op=registration\">",
+                                                   kf_sandbox_get_url (sandbox));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = kf_store_get_data_dir (&error);
+  g_autofree char *sandbox_dir = NULL;
+  g_autofree char *remove = NULL;
+  GSubprocess *child;
+
+  g_assert_no_error (error);
+  wait_for_page (window, "welcome");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (account)));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (sign_up)));
+  g_assert_nonnull (strstr (gtk_label_get_label (account), account_link));
+  g_assert_nonnull (strstr (gtk_label_get_text (account), "Account Settings"));
+  g_assert_nonnull (strstr (gtk_label_get_label (sign_up), sign_up_link));
+  g_assert_nonnull (strstr (gtk_label_get_text (sign_up), "Sign up"));
+
+  /* "Try Without an Account" starts the app again on its own sandbox: it
+   * makes the sandbox's folder and keeps running. */
+  sandbox_dir = g_build_filename (data_dir, "sandbox", NULL);
+  remove = g_strdup_printf ("rm -rf '%s'", sandbox_dir);
+  g_assert_true (g_spawn_command_line_sync (remove, NULL, NULL, NULL, NULL));
+  g_assert_false (g_file_test (sandbox_dir, G_FILE_TEST_EXISTS));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kf_welcome_page_get_try_button (welcome))));
+  g_signal_emit_by_name (kf_welcome_page_get_try_button (welcome), "clicked");
+  child = kf_application_get_try_process (app);
+  g_assert_nonnull (child);
+  kf_app_test_wait_until (g_file_test (sandbox_dir, G_FILE_TEST_IS_DIR) ||
+                          g_subprocess_get_identifier (child) == NULL, 60);
+  g_assert_nonnull (g_subprocess_get_identifier (child));
+  g_assert_true (g_file_test (sandbox_dir, G_FILE_TEST_IS_DIR));
+  kf_app_test_run_for (500);
+  g_assert_nonnull (g_subprocess_get_identifier (child));
+
+  /* This window is left as it was. */
+  g_assert_cmpstr (kf_window_get_visible_page (window), ==, "welcome");
+  g_subprocess_force_exit (child);
+  kf_app_test_wait_until (g_subprocess_get_identifier (child) == NULL, 10);
+}
+
+static void
+test_first_start_links (void)
+{
+  kf_keyring_clear_sync (KF_SECRET_API_KEY, NULL, NULL);
+  kf_app_test_run (FALSE, first_start_links_body, NULL);
 }
 
 static void
@@ -482,6 +542,7 @@ main (int   argc,
   g_setenv ("KENFILES_SERVER", kf_sandbox_get_url (sandbox), TRUE);
 
   g_test_add_func ("/app/sign-in/in-and-out", test_sign_in_out);
+  g_test_add_func ("/app/sign-in/first-start-links", test_first_start_links);
   g_test_add_func ("/app/sign-in/network-error", test_network_error_told_apart);
   g_test_add_func ("/app/sign-in/no-keyring", test_no_keyring);
   g_test_add_func ("/app/sign-in/no-keyring/subprocess", test_no_keyring_subprocess);
