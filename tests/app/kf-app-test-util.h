@@ -16,7 +16,7 @@ G_BEGIN_DECLS
  * after @seconds. */
 #define kf_app_test_wait_until(cond, seconds)                                   \
   G_STMT_START {                                                                \
-    gint64 kf_deadline_ = g_get_monotonic_time () + (seconds) * G_USEC_PER_SEC; \
+    gint64 kf_deadline_ = g_get_monotonic_time () + (gint64) (seconds) * G_USEC_PER_SEC; \
     while (!(cond))                                                             \
       {                                                                         \
         if (g_get_monotonic_time () > kf_deadline_)                             \
