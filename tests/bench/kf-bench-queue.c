@@ -20,11 +20,32 @@
 #include "kf-test-util.h"
 
 typedef struct {
-  gint64 last_us;
-  gint64 max_gap_us;
-  guint  n_ticks;
-  guint  n_over_16ms;
+  gint64  last_us;
+  gint64  max_gap_us;
+  guint   n_ticks;
+  guint   n_over_16ms;
+  GArray *gaps;                  /* gint64 µs, when percentiles are wanted */
 } Ticks;
+
+static int
+compare_gaps (gconstpointer a,
+              gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The @percent-th percentile of the recorded gaps, in ms. */
+static double
+ticks_percentile (Ticks *ticks,
+                  guint  percent)
+{
+  if (ticks->gaps == NULL || ticks->gaps->len == 0)
+    return 0;
+  g_array_sort (ticks->gaps, compare_gaps);
+  return g_array_index (ticks->gaps, gint64, (ticks->gaps->len - 1) * percent / 100) / 1000.0;
+}
 
 static void
 ticks_record (Ticks *ticks)
@@ -36,6 +57,8 @@ ticks_record (Ticks *ticks)
       gint64 gap = now - ticks->last_us;
 
       ticks->max_gap_us = MAX (ticks->max_gap_us, gap);
+      if (ticks->gaps != NULL)
+        g_array_append_val (ticks->gaps, gap);
       if (gap > 16000)
         ticks->n_over_16ms++;
     }
@@ -159,7 +182,9 @@ bench_body (KfApplication *app,
   scroll.adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   for (guint pass = 0; pass < 3; pass++)
     {
+      g_clear_pointer (&scroll.frames.gaps, g_array_unref);
       scroll.frames = (Ticks) { 0 };
+      scroll.frames.gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
       scroll.step = 0;
       scroll.n_steps = 300;
       scroll.up = pass == 1;
@@ -172,10 +197,14 @@ bench_body (KfApplication *app,
         }
       gtk_widget_add_tick_callback (GTK_WIDGET (window), scroll_tick_cb, &scroll, NULL);
       kf_app_test_wait_until (scroll.done, 120);
-      g_print ("Scrolling %s: %u frames, longest frame gap %.1f ms, %u over 16 ms\n",
+      g_print ("Scrolling %s: %u frames, frame gap median %.1f ms, 95th percentile %.1f ms, "
+               "longest %.1f ms\n",
                pass == 0 ? "down while uploading" : pass == 1 ? "up, all paused" : "not at all (baseline)",
-               scroll.frames.n_ticks, scroll.frames.max_gap_us / 1000.0, scroll.frames.n_over_16ms);
+               scroll.frames.n_ticks, ticks_percentile (&scroll.frames, 50),
+               ticks_percentile (&scroll.frames, 95), scroll.frames.max_gap_us / 1000.0);
     }
+
+  g_clear_pointer (&scroll.frames.gaps, g_array_unref);
 
   if (g_strcmp0 (g_getenv ("KF_BENCH_WAIT_UPLOADS"), "1") == 0)
     {
