@@ -4,7 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "kf-alert.h"
-#include "kf-preferences-window.h"
+#include "kf-preferences.h"
 #include "kf-remote-upload-dialog.h"
 #include "kf-window-private.h"
 
@@ -118,11 +118,8 @@ preferences_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   KfWindow *self = KF_WINDOW (widget);
-  KfPreferencesWindow *preferences;
 
-  preferences = kf_preferences_window_new (self->application);
-  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (self));
-  gtk_window_present (GTK_WINDOW (preferences));
+  kf_preferences_present (kf_preferences_new (self->application), GTK_WIDGET (self));
 }
 
 static void

@@ -16,7 +16,7 @@
 
 #include "kf-app-test-util.h"
 #include "kf-pages-test.h"
-#include "kf-preferences-window.h"
+#include "kf-preferences.h"
 #include "kf-remote-upload-dialog.h"
 
 static const char *data_home;
@@ -395,6 +395,7 @@ names_body (KfApplication *app,
   const char *names[] = { "holiday-photo.jpg", "notes.pdf", "big-archive.tar" };
   GFile *files[G_N_ELEMENTS (names)];
   GtkWindow *dialog;
+  GtkWidget *preferences;
 
   kf_app_test_wait_until (g_strcmp0 (kf_window_get_visible_page (window), "main") == 0, 10);
 
@@ -452,10 +453,11 @@ names_body (KfApplication *app,
   gtk_window_destroy (dialog);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL));
-  kf_app_test_wait_until ((dialog = find_toplevel (KF_TYPE_PREFERENCES_WINDOW)) != NULL &&
-                          gtk_widget_get_mapped (GTK_WIDGET (dialog)), 10);
-  audit_window (audit, "preferences", GTK_WIDGET (dialog));
-  gtk_window_destroy (dialog);
+  kf_app_test_wait_until ((preferences = kf_preferences_find (GTK_WINDOW (window))) != NULL &&
+                          gtk_widget_get_mapped (preferences), 10);
+  audit_window (audit, "preferences", preferences);
+  kf_preferences_close (preferences);
+  kf_app_test_wait_until (kf_preferences_find (GTK_WINDOW (window)) == NULL, 10);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
   kf_app_test_wait_until ((dialog = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL &&

@@ -5,7 +5,7 @@
 
 #include "kf-alert.h"
 #include "kf-app-test-util.h"
-#include "kf-preferences-window.h"
+#include "kf-preferences.h"
 #include "kf-test-util.h"
 
 /* Renders the main states of the window to PNGs in $KF_SHOTS_DIR (or a
@@ -163,17 +163,19 @@ upload_states_body (KfApplication *app,
   gtk_editable_set_text (kf_upload_page_get_search_entry (page), "");
 
   {
-    KfPreferencesWindow *preferences = kf_preferences_window_new (app);
+    GtkWidget *preferences = kf_preferences_new (app);
+    KfPreferencesPage *general = kf_preferences_get_page (preferences);
 
-    gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (window));
-    gtk_window_present (GTK_WINDOW (preferences));
-    kf_app_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (preferences)), 10);
-    shoot (GTK_WIDGET (preferences), "preferences");
-    g_assert_nonnull (kf_preferences_window_apply_server_url (preferences, "http://example.com"));
-    shoot (GTK_WIDGET (preferences), "preferences-error");
-    g_assert_null (kf_preferences_window_apply_server_url (preferences, "https://example.com/"));
+    kf_preferences_present (preferences, GTK_WIDGET (window));
+    kf_app_test_wait_until (kf_preferences_find (GTK_WINDOW (window)) == preferences &&
+                            gtk_widget_get_mapped (preferences), 10);
+    shoot (preferences, "preferences");
+    g_assert_nonnull (kf_preferences_page_apply_server_url (general, "http://example.com"));
+    shoot (preferences, "preferences-error");
+    g_assert_null (kf_preferences_page_apply_server_url (general, "https://example.com/"));
     g_assert_cmpstr (g_settings_get_string (kf_application_get_settings (app), "server-url"), ==, "https://example.com");
-    gtk_window_destroy (GTK_WINDOW (preferences));
+    kf_preferences_close (preferences);
+    kf_app_test_wait_until (kf_preferences_find (GTK_WINDOW (window)) == NULL, 10);
   }
 }
 

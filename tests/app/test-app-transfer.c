@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "kf-app-test-util.h"
-#include "kf-preferences-window.h"
+#include "kf-preferences.h"
 #include "kf-test-util.h"
 
 #define KIB 1024
@@ -244,21 +244,6 @@ test_pause_all (void)
   kf_app_test_run (TRUE, pause_all_body, dir);
 }
 
-static KfPreferencesWindow *
-find_preferences (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (KF_IS_PREFERENCES_WINDOW (window))
-        return KF_PREFERENCES_WINDOW (window);
-    }
-  return NULL;
-}
-
 static void
 limited_speed_body (KfApplication *app,
                     gpointer       data)
@@ -266,7 +251,7 @@ limited_speed_body (KfApplication *app,
   KfWindow *window = kf_app_test_get_window (app);
   KfRateLimit *limit = kf_application_get_rate_limit (app);
   GSettings *settings = kf_application_get_settings (app);
-  KfPreferencesWindow *preferences;
+  GtkWidget *preferences;
   g_autoptr(GVariant) state = NULL;
   GtkLabel *summary = kf_upload_page_get_summary_label (kf_window_get_upload_page (window));
 
@@ -281,7 +266,7 @@ limited_speed_body (KfApplication *app,
 
   /* Preferences: the limit's own value while the toggle is on wins over it. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL);
-  kf_app_test_wait_until ((preferences = find_preferences ()) != NULL, 10);
+  kf_app_test_wait_until ((preferences = kf_preferences_find (GTK_WINDOW (window))) != NULL, 10);
   g_settings_set_boolean (settings, "speed-limit-enabled", TRUE);
   g_settings_set_uint (settings, "speed-limit", 2048);
   g_assert_cmpuint (kf_rate_limit_get_rate (limit), ==, 256 * KIB);
@@ -295,7 +280,8 @@ limited_speed_body (KfApplication *app,
   g_assert_cmpuint (kf_rate_limit_get_rate (limit), ==, 0);
   g_assert_null (strstr (gtk_label_get_text (summary), "limited"));
 
-  gtk_window_destroy (GTK_WINDOW (preferences));
+  kf_preferences_close (preferences);
+  kf_app_test_wait_until (kf_preferences_find (GTK_WINDOW (window)) == NULL, 10);
 }
 
 static void

@@ -3,12 +3,13 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "kf-preferences-window.h"
+#include "kf-preferences.h"
+#include "kf-preferences-page.h"
 #include "kf-util.h"
 #include "kf-pages-util.h"
 
-struct _KfPreferencesWindow {
-  AdwPreferencesWindow  parent_instance;
+struct _KfPreferencesPage {
+  AdwPreferencesPage    parent_instance;
 
   KfApplication        *application;
   GSettings            *settings;
@@ -27,7 +28,7 @@ struct _KfPreferencesWindow {
   GtkSpinButton        *alternative_speed_spin;
 };
 
-G_DEFINE_FINAL_TYPE (KfPreferencesWindow, kf_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+G_DEFINE_FINAL_TYPE (KfPreferencesPage, kf_preferences_page, ADW_TYPE_PREFERENCES_PAGE)
 
 enum {
   PROP_0,
@@ -38,7 +39,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-show_server_error (KfPreferencesWindow *self,
+show_server_error (KfPreferencesPage *self,
                    const char          *message)
 {
   gtk_label_set_text (self->server_error_label, message ? message : "");
@@ -50,13 +51,13 @@ show_server_error (KfPreferencesWindow *self,
 }
 
 const char *
-kf_preferences_window_apply_server_url (KfPreferencesWindow *self,
+kf_preferences_page_apply_server_url (KfPreferencesPage *self,
                                         const char          *url)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *normalized = NULL;
 
-  g_return_val_if_fail (KF_IS_PREFERENCES_WINDOW (self), NULL);
+  g_return_val_if_fail (KF_IS_PREFERENCES_PAGE (self), NULL);
 
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
   normalized = kf_normalize_server_url (url, &error);
@@ -73,20 +74,20 @@ kf_preferences_window_apply_server_url (KfPreferencesWindow *self,
 }
 
 static void
-server_row_apply_cb (KfPreferencesWindow *self)
+server_row_apply_cb (KfPreferencesPage *self)
 {
   g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_row)));
 
-  if (kf_preferences_window_apply_server_url (self, g_strstrip (text)) == NULL)
+  if (kf_preferences_page_apply_server_url (self, g_strstrip (text)) == NULL)
     {
       AdwToast *toast = adw_toast_new (_("Server address saved"));
 
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
+      kf_preferences_add_toast (GTK_WIDGET (self), toast);
     }
 }
 
 static void
-server_row_changed_cb (KfPreferencesWindow *self)
+server_row_changed_cb (KfPreferencesPage *self)
 {
   if (gtk_widget_get_visible (GTK_WIDGET (self->server_error_label)))
     show_server_error (self, NULL);
@@ -122,13 +123,13 @@ upload_type_set_mapping (const GValue       *value,
 }
 
 static void
-kf_preferences_window_constructed (GObject *object)
+kf_preferences_page_constructed (GObject *object)
 {
-  KfPreferencesWindow *self = KF_PREFERENCES_WINDOW (object);
+  KfPreferencesPage *self = KF_PREFERENCES_PAGE (object);
   g_autofree char *server = NULL;
   const char *reason = NULL;
 
-  G_OBJECT_CLASS (kf_preferences_window_parent_class)->constructed (object);
+  G_OBJECT_CLASS (kf_preferences_page_parent_class)->constructed (object);
 
   self->settings = g_object_ref (kf_application_get_settings (self->application));
 
@@ -172,23 +173,23 @@ kf_preferences_window_constructed (GObject *object)
 }
 
 static void
-kf_preferences_window_dispose (GObject *object)
+kf_preferences_page_dispose (GObject *object)
 {
-  KfPreferencesWindow *self = KF_PREFERENCES_WINDOW (object);
+  KfPreferencesPage *self = KF_PREFERENCES_PAGE (object);
 
   g_clear_object (&self->settings);
   g_clear_object (&self->application);
 
-  G_OBJECT_CLASS (kf_preferences_window_parent_class)->dispose (object);
+  G_OBJECT_CLASS (kf_preferences_page_parent_class)->dispose (object);
 }
 
 static void
-kf_preferences_window_set_property (GObject      *object,
+kf_preferences_page_set_property (GObject      *object,
                                     guint         prop_id,
                                     const GValue *value,
                                     GParamSpec   *pspec)
 {
-  KfPreferencesWindow *self = KF_PREFERENCES_WINDOW (object);
+  KfPreferencesPage *self = KF_PREFERENCES_PAGE (object);
 
   switch (prop_id)
     {
@@ -201,14 +202,14 @@ kf_preferences_window_set_property (GObject      *object,
 }
 
 static void
-kf_preferences_window_class_init (KfPreferencesWindowClass *klass)
+kf_preferences_page_class_init (KfPreferencesPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->constructed = kf_preferences_window_constructed;
-  object_class->dispose = kf_preferences_window_dispose;
-  object_class->set_property = kf_preferences_window_set_property;
+  object_class->constructed = kf_preferences_page_constructed;
+  object_class->dispose = kf_preferences_page_dispose;
+  object_class->set_property = kf_preferences_page_set_property;
 
   properties[PROP_APPLICATION_OBJECT] =
     g_param_spec_object ("kf-application", NULL, NULL, KF_TYPE_APPLICATION,
@@ -216,35 +217,35 @@ kf_preferences_window_class_init (KfPreferencesWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   kf_app_ensure_resources ();
-  gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/kf-preferences-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, server_group);
-  gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, server_row);
-  gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, server_error_label);
-  gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, parallel_spin);
-  gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, upload_type_row);
-  gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, folder_row);
-  gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, copy_switch);
-  gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, notify_switch);
-  gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, speed_limit_switch);
-  gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, speed_limit_row);
-  gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, speed_limit_spin);
-  gtk_widget_class_bind_template_child (widget_class, KfPreferencesWindow, alternative_speed_spin);
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/kenfiles/Desktop/kf-preferences-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KfPreferencesPage, server_group);
+  gtk_widget_class_bind_template_child (widget_class, KfPreferencesPage, server_row);
+  gtk_widget_class_bind_template_child (widget_class, KfPreferencesPage, server_error_label);
+  gtk_widget_class_bind_template_child (widget_class, KfPreferencesPage, parallel_spin);
+  gtk_widget_class_bind_template_child (widget_class, KfPreferencesPage, upload_type_row);
+  gtk_widget_class_bind_template_child (widget_class, KfPreferencesPage, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, KfPreferencesPage, copy_switch);
+  gtk_widget_class_bind_template_child (widget_class, KfPreferencesPage, notify_switch);
+  gtk_widget_class_bind_template_child (widget_class, KfPreferencesPage, speed_limit_switch);
+  gtk_widget_class_bind_template_child (widget_class, KfPreferencesPage, speed_limit_row);
+  gtk_widget_class_bind_template_child (widget_class, KfPreferencesPage, speed_limit_spin);
+  gtk_widget_class_bind_template_child (widget_class, KfPreferencesPage, alternative_speed_spin);
   gtk_widget_class_bind_template_callback (widget_class, server_row_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, server_row_changed_cb);
 }
 
 static void
-kf_preferences_window_init (KfPreferencesWindow *self)
+kf_preferences_page_init (KfPreferencesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-KfPreferencesWindow *
-kf_preferences_window_new (KfApplication *application)
+KfPreferencesPage *
+kf_preferences_page_new (KfApplication *application)
 {
   g_return_val_if_fail (KF_IS_APPLICATION (application), NULL);
 
-  return g_object_new (KF_TYPE_PREFERENCES_WINDOW,
+  return g_object_new (KF_TYPE_PREFERENCES_PAGE,
                        "kf-application", application,
                        NULL);
 }
