@@ -8,7 +8,9 @@
  * the "label" property of each widget in the "labelled-by" relation. Unlike
  * GTK 4.14 and later, 4.8 takes nothing from a button's child label or from
  * a tooltip (a tooltip is the description): without a label or a relation a
- * screen reader hears the type name ("GtkButton"), so neither counts here. */
+ * screen reader hears the type name ("GtkButton"), so neither counts here.
+ * Built with GTK 4.14 or later (Debian 13), a control named from its
+ * content (a menu item, a button) takes its labels' text, as GTK does there. */
 #include "config.h"
 
 #include <string.h>
@@ -93,6 +95,106 @@ find_labelled_by (GtkWidget *widget)
   return NULL;
 }
 
+static void
+collect_widgets (GtkWidget *widget,
+                 GPtrArray *widgets)
+{
+  g_ptr_array_add (widgets, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, widgets);
+}
+
+/* Newer libadwaita labels some rows by two widgets (title and subtitle):
+ * the pair under @widget's parent that is its whole "labelled-by" list. */
+static gboolean
+find_labelled_by_pair (GtkWidget  *widget,
+                       GtkWidget **first,
+                       GtkWidget **second)
+{
+  g_autoptr(GPtrArray) near = g_ptr_array_new ();
+  GtkWidget *scope = gtk_widget_get_parent (widget) ? gtk_widget_get_parent (widget) : widget;
+
+  collect_widgets (scope, near);
+  for (guint i = 0; i < near->len; i++)
+    for (guint j = 0; j < near->len; j++)
+      {
+        g_autofree char *mismatch = NULL;
+
+        if (i == j)
+          continue;
+        mismatch = gtk_test_accessible_check_relation (GTK_ACCESSIBLE (widget),
+                                                       GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                                       g_ptr_array_index (near, i),
+                                                       g_ptr_array_index (near, j), NULL);
+        if (mismatch == NULL)
+          {
+            *first = g_ptr_array_index (near, i);
+            *second = g_ptr_array_index (near, j);
+            return TRUE;
+          }
+      }
+  return FALSE;
+}
+
+/* What a widget in a "labelled-by" list gives: its "label" property, or a
+ * GtkLabel's text (GTK 4.14 and later no longer copy it into the property). */
+static char *
+dup_label_text (GtkWidget *widget)
+{
+  char *text = dup_label_property (widget);
+
+  if (text == NULL && GTK_IS_LABEL (widget))
+    text = g_strdup (gtk_label_get_text (GTK_LABEL (widget)));
+  return text;
+}
+
+#if GTK_CHECK_VERSION (4, 14, 0)
+/* GTK 4.14 and later name these roles from their content, as ARIA does:
+ * the text of the labels inside. */
+static gboolean
+is_named_from_content (GtkWidget *widget)
+{
+  switch ((int) gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)))
+    {
+    case GTK_ACCESSIBLE_ROLE_BUTTON:
+    case GTK_ACCESSIBLE_ROLE_CHECKBOX:
+    case GTK_ACCESSIBLE_ROLE_LINK:
+    case GTK_ACCESSIBLE_ROLE_LIST_ITEM:
+    case GTK_ACCESSIBLE_ROLE_MENU_ITEM:
+    case GTK_ACCESSIBLE_ROLE_MENU_ITEM_CHECKBOX:
+    case GTK_ACCESSIBLE_ROLE_MENU_ITEM_RADIO:
+    case GTK_ACCESSIBLE_ROLE_OPTION:
+    case GTK_ACCESSIBLE_ROLE_RADIO:
+    case GTK_ACCESSIBLE_ROLE_ROW:
+    case GTK_ACCESSIBLE_ROLE_TAB:
+    case GTK_ACCESSIBLE_ROLE_TREE_ITEM:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+append_content (GtkWidget *widget,
+                GString   *text)
+{
+  if (!gtk_widget_get_visible (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    {
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    append_content (child, text);
+}
+#endif
+
 /* The name as GTK 4.8 computes it, without its type-name fallback; "" when
  * the control has none. Sets @unresolved when a relation points outside the
  * window (or to several widgets), which this cannot follow. */
@@ -109,13 +211,13 @@ dup_accessible_name (GtkWidget *widget,
 
   if (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
     {
-      GtkWidget *label = find_labelled_by (widget);
+      GtkWidget *labels[2] = { find_labelled_by (widget), NULL };
 
-      if (label == NULL)
+      if (labels[0] == NULL && !find_labelled_by_pair (widget, &labels[0], &labels[1]))
         *unresolved = TRUE;
-      else
+      for (guint i = 0; i < G_N_ELEMENTS (labels) && labels[i] != NULL; i++)
         {
-          g_autofree char *text = dup_label_property (label);
+          g_autofree char *text = dup_label_text (labels[i]);
 
           if (text != NULL && *text != '\0')
             {
@@ -125,6 +227,10 @@ dup_accessible_name (GtkWidget *widget,
             }
         }
     }
+#if GTK_CHECK_VERSION (4, 14, 0)
+  else if (name->len == 0 && is_named_from_content (widget))
+    append_content (widget, name);
+#endif
 
   return g_strstrip (g_string_free (g_steal_pointer (&name), FALSE));
 }
