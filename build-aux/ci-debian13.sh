@@ -1,27 +1,27 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# The whole test suite in a Debian 13 (trixie) root, GUI tests under Xvfb
-# included. Run it by hand as root from any folder:
+# CI leg "debian13": the whole test suite in a Debian 13 (trixie) root, GUI
+# tests under Xvfb included. .ci/run runs it after the other legs; run it by
+# hand as root from any folder:
 #
-#   sh build-aux/debian13.sh            # exits non-zero when anything failed
-#   sh build-aux/debian13.sh --testlog  # prints where the meson testlog lands
-#   sh build-aux/debian13.sh --run CMD… # runs CMD in the root, in the checkout
-#                                       # (e.g. one test: --run meson test -C
-#                                       # _build-debian13 purchase)
+#   sh build-aux/ci-debian13.sh            # exits non-zero when anything failed
+#   sh build-aux/ci-debian13.sh --testlog  # prints where the meson testlog lands
+#   sh build-aux/ci-debian13.sh --prepare  # only makes (or updates) the root
+#   sh build-aux/ci-debian13.sh --run CMD… # runs CMD in the root, in the checkout
+#                                          # (e.g. one test: --run meson test -C
+#                                          # _build-debian13 purchase)
 #
-# It follows the CI leg convention (.ci/run runs build-aux/ci-debian13.sh when
-# that file exists): once the suite passes on Debian 13, renaming this file to
-# ci-debian13.sh makes it a CI leg.
-#
-# The root is made once with debootstrap (--variant=minbase) from the Debian
-# mirror that this machine's apt already uses, and kept in
-# $KENFILES_CI_CACHE/trixie (default /var/cache/kenfiles-ci/trixie). The build
-# and test dependencies come from build-aux/install-deps.sh, run inside the
-# root whenever that script changes. The checkout is bind-mounted into the root
-# at its own path and built in _build-debian13. /proc, /dev and a fresh /tmp are
-# mounted for the run and unmounted on every way out (success, failure,
-# Ctrl-C, TERM); nothing stays mounted afterwards.
+# The root is made with debootstrap (--variant=minbase) from the Debian mirror
+# that this machine's apt already uses (nothing else is downloaded), and kept
+# in $KENFILES_CI_CACHE/trixie, by default /var/cache/kenfiles-ci/trixie; where
+# there is no /var/cache to keep it in, it is made in a temporary folder and
+# removed afterwards. The build and test dependencies come from
+# build-aux/install-deps.sh, run inside the root whenever that script changes.
+# The checkout is bind-mounted into the root at its own path and built in
+# _build-debian13. /proc, /dev and a fresh /tmp are mounted for the run and
+# unmounted on every way out (success, failure, Ctrl-C, TERM); nothing stays
+# mounted afterwards.
 set -eu
 
 suite=trixie
@@ -32,22 +32,36 @@ if [ "${1-}" = --testlog ]; then
   exit 0
 fi
 run_mode=false
+prepare_only=false
 if [ "${1-}" = --run ] && [ $# -gt 1 ]; then
   run_mode=true
   shift
+elif [ "${1-}" = --prepare ] && [ $# -eq 1 ]; then
+  prepare_only=true
 elif [ $# -ne 0 ]; then
-  echo "usage: $0 [--testlog | --run COMMAND...]" >&2
+  echo "usage: $0 [--testlog | --prepare | --run COMMAND...]" >&2
   exit 2
 fi
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd -P)
-cache=${KENFILES_CI_CACHE:-/var/cache/kenfiles-ci}
-root=$cache/$suite
 
 say () { echo "debian13: $*"; }
 die () { echo "debian13: $*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, mount, chroot)"
+
+# Where the root is kept between runs: outside the checkout, so that neither
+# git nor meson dist sees it. Without a place to keep it, a temporary one.
+keep_cache=true
+if [ -n "${KENFILES_CI_CACHE-}" ]; then
+  cache=$KENFILES_CI_CACHE
+elif [ -d /var/cache ] && [ -w /var/cache ]; then
+  cache=/var/cache/kenfiles-ci
+else
+  cache=$(mktemp -d "${TMPDIR:-/var/tmp}/kenfiles-ci.XXXXXX")
+  keep_cache=false
+fi
+root=$cache/$suite
 
 # The mirror of the first Debian archive (not security, not updates) in apt's
 # own sources: deb822 .sources files first, then one-line .list files.
@@ -80,6 +94,8 @@ mirror=$(host_mirror | head -n 1)
 [ -n "$mirror" ] || die "found no Debian mirror in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources"
 
 mkdir -p "$cache"
+# Until the cleanup is set up below, a temporary cache only needs removing.
+$keep_cache || trap 'rm -rf "$cache"' EXIT
 
 # One run at a time per cache (two runs would share one root's mounts).
 exec 9>"$cache/$suite.lock"
@@ -131,6 +147,11 @@ cleanup () {
       [ "$status" -ne 0 ] || status=1
     fi
   done
+  # A temporary root goes, once nothing is mounted in it (--one-file-system
+  # too: never through a mount into the checkout).
+  if ! $keep_cache && [ -z "$(mounts_under "$cache")" ]; then
+    rm -rf --one-file-system "$cache"
+  fi
   exit "$status"
 }
 trap cleanup EXIT
@@ -194,7 +215,9 @@ if [ ! -f "$root/.kenfiles-deps" ]; then
   rm -rf "$new" "$root"
   command -v debootstrap >/dev/null 2>&1 || {
     say "installing debootstrap on the host"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap
+    # It may share the host's apt with another leg: wait for dpkg's lock.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+      -o DPkg::Lock::Timeout=600 debootstrap
   }
   say "making a $suite root in $root from $mirror"
   debootstrap --variant=minbase "$suite" "$new" "$mirror" >"$cache/$suite-debootstrap.log" 2>&1 &
@@ -213,6 +236,14 @@ Acquire::IndexTargets::deb::DEP-11-icons-hidpi { DefaultEnabled "false"; };
 Acquire::IndexTargets::deb::DEP-11-icons-large-hidpi { DefaultEnabled "false"; };
 APT::Install-Recommends "false";
 EOF
+  # A root for CI only: dpkg need not sync each file it unpacks, nor unpack
+  # manuals and docs.
+  cat >"$new/etc/dpkg/dpkg.cfg.d/90kenfiles-ci" <<'EOF'
+force-unsafe-io
+path-exclude=/usr/share/man/*
+path-exclude=/usr/share/doc/*
+path-include=/usr/share/doc/*/copyright
+EOF
   rm -f "$new/var/cache/apt/archives/"*.deb
   mount_root "$new"
   say "installing the dependencies in the root (build-aux/install-deps.sh)"
@@ -220,7 +251,7 @@ EOF
   in_root "$new" apt-get clean
   unmount_root "$new"
   mv "$new" "$root"
-  say "root ready after $(( $(date +%s) - start )) s"
+  say "root made after $(( $(date +%s) - start )) s"
 fi
 
 mount_root "$root"
@@ -240,6 +271,11 @@ case $gitdir in
     do_mount "$root$gitdir" --bind "$gitdir"
     ;;
 esac
+
+if $prepare_only; then
+  say "root ready in $root ($(( $(date +%s) - start )) s)"
+  exit 0
+fi
 
 if $run_mode; then
   status=0
