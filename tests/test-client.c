@@ -505,6 +505,245 @@ test_files_and_folders (Fixture       *fixture,
   }
 }
 
+static KfSandboxFile *
+find_stored (GPtrArray  *stored,
+             const char *code)
+{
+  for (guint i = 0; i < stored->len; i++)
+    {
+      KfSandboxFile *file = g_ptr_array_index (stored, i);
+
+      if (g_strcmp0 (file->file_code, code) == 0)
+        return file;
+    }
+  return NULL;
+}
+
+static void
+test_move_files (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autofree char *a = put_file (fixture, "a.txt", 10, NULL);
+  g_autofree char *b = put_file (fixture, "b.txt", 20, NULL);
+  g_autofree char *c = put_file (fixture, "c.txt", 30, NULL);
+  g_autofree char *folder = kf_sandbox_add_folder (fixture->sandbox, "0", "Target");
+  const char *two[] = { a, b, NULL };
+  const char *with_unknown[] = { c, "nosuchfile00", NULL };
+  const char *one[] = { c, NULL };
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_auto(Wait) wait = { 0 };
+    g_autoptr(GPtrArray) stored = NULL;
+
+    kf_client_move_files_async (fixture->client, two, folder, NULL, on_done, &wait);
+    WAIT (wait);
+    g_assert_true (kf_client_move_files_finish (fixture->client, wait.result, &error));
+    g_assert_no_error (error);
+    /* one request for both */
+    g_assert_cmpuint (count (fixture, "/api/file/set_folder"), ==, 1);
+    stored = kf_sandbox_list_files (fixture->sandbox);
+    g_assert_cmpstr (find_stored (stored, a)->folder_id, ==, folder);
+    g_assert_cmpstr (find_stored (stored, b)->folder_id, ==, folder);
+    g_assert_cmpstr (find_stored (stored, c)->folder_id, ==, "0");
+  }
+
+  {
+    /* an unknown code: nothing moves, and the server's words come back */
+    g_auto(Wait) wait = { 0 };
+    g_autoptr(GPtrArray) stored = NULL;
+
+    kf_client_move_files_async (fixture->client, with_unknown, folder, NULL, on_done, &wait);
+    WAIT (wait);
+    g_assert_false (kf_client_move_files_finish (fixture->client, wait.result, &error));
+    g_assert_nonnull (error);
+    g_assert_true (error->domain == KF_ERROR);
+    g_assert_nonnull (strstr (error->message, "File not found"));
+    g_clear_error (&error);
+    stored = kf_sandbox_list_files (fixture->sandbox);
+    g_assert_cmpstr (find_stored (stored, c)->folder_id, ==, "0");
+  }
+
+  {
+    g_auto(Wait) wait = { 0 };
+    g_autoptr(GPtrArray) stored = NULL;
+
+    kf_client_move_files_async (fixture->client, one, "999", NULL, on_done, &wait);
+    WAIT (wait);
+    g_assert_false (kf_client_move_files_finish (fixture->client, wait.result, &error));
+    g_assert_nonnull (strstr (error->message, "Folder not found"));
+    g_clear_error (&error);
+    stored = kf_sandbox_list_files (fixture->sandbox);
+    g_assert_cmpstr (find_stored (stored, c)->folder_id, ==, "0");
+  }
+
+  {
+    /* back to the root */
+    g_auto(Wait) wait = { 0 };
+    g_autoptr(GPtrArray) stored = NULL;
+
+    kf_client_move_files_async (fixture->client, two, "0", NULL, on_done, &wait);
+    WAIT (wait);
+    g_assert_true (kf_client_move_files_finish (fixture->client, wait.result, &error));
+    g_assert_no_error (error);
+    stored = kf_sandbox_list_files (fixture->sandbox);
+    g_assert_cmpstr (find_stored (stored, a)->folder_id, ==, "0");
+    g_assert_cmpstr (find_stored (stored, b)->folder_id, ==, "0");
+  }
+}
+
+static KfFileInfo *
+clone_file (Fixture     *fixture,
+            const char  *code,
+            const char  *folder,
+            GError     **error)
+{
+  g_auto(Wait) wait = { 0 };
+
+  kf_client_clone_file_async (fixture->client, code, folder, NULL, on_done, &wait);
+  WAIT (wait);
+  return kf_client_clone_file_finish (fixture->client, wait.result, error);
+}
+
+static void
+test_clone_file (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *code = put_file (fixture, "clone me é.txt", 4321, &path);
+  g_autofree char *folder = kf_sandbox_add_folder (fixture->sandbox, "0", "Copies");
+  g_autofree char *expected_url = NULL;
+  g_autoptr(KfFileInfo) copy = NULL;
+  g_autoptr(KfFileInfo) moved = NULL;
+  g_autoptr(KfFileInfo) none = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *original = NULL, *cloned = NULL;
+  gsize original_len = 0, cloned_len = 0;
+  KfSandboxFile *file;
+
+  copy = clone_file (fixture, code, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (copy->file_code);
+  g_assert_cmpstr (copy->file_code, !=, code);
+  expected_url = kf_client_build_file_url (fixture->client, copy->file_code);
+  g_assert_cmpstr (copy->url, ==, expected_url);
+  g_assert_null (copy->folder_id);
+  stored = kf_sandbox_list_files (fixture->sandbox);
+  g_assert_cmpuint (stored->len, ==, 2);
+  file = find_stored (stored, copy->file_code);
+  g_assert_nonnull (file);
+  g_assert_cmpstr (file->name, ==, "clone me é.txt");
+  g_assert_cmpint (file->size, ==, 4321);
+  g_assert_cmpstr (file->folder_id, ==, "0");
+  /* the same bytes */
+  g_assert_true (g_file_get_contents (find_stored (stored, code)->path, &original, &original_len, NULL));
+  g_assert_true (g_file_get_contents (file->path, &cloned, &cloned_len, NULL));
+  g_assert_cmpmem (original, original_len, cloned, cloned_len);
+  g_clear_pointer (&stored, g_ptr_array_unref);
+
+  moved = clone_file (fixture, code, folder, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (moved->folder_id, ==, folder);
+  stored = kf_sandbox_list_files (fixture->sandbox);
+  g_assert_cmpuint (stored->len, ==, 3);
+  g_assert_cmpstr (find_stored (stored, moved->file_code)->folder_id, ==, folder);
+  g_assert_cmpstr (find_stored (stored, code)->folder_id, ==, "0");
+  g_clear_pointer (&stored, g_ptr_array_unref);
+
+  none = clone_file (fixture, "nosuchfile00", NULL, &error);
+  g_assert_null (none);
+  g_assert_true (error->domain == KF_ERROR);
+  g_assert_nonnull (strstr (error->message, "File not found"));
+  g_clear_error (&error);
+  stored = kf_sandbox_list_files (fixture->sandbox);
+  g_assert_cmpuint (stored->len, ==, 3);
+  g_clear_pointer (&stored, g_ptr_array_unref);
+
+  /* into a folder that does not exist: the copy is made, and the error
+   * names it so that nobody is surprised by it */
+  none = clone_file (fixture, code, "999", &error);
+  g_assert_null (none);
+  g_assert_true (error->domain == KF_ERROR);
+  g_assert_nonnull (strstr (error->message, "Folder not found"));
+  stored = kf_sandbox_list_files (fixture->sandbox);
+  g_assert_cmpuint (stored->len, ==, 4);
+  file = g_ptr_array_index (stored, 3);
+  g_assert_nonnull (strstr (error->message, file->file_code));
+  g_assert_cmpstr (file->folder_id, ==, "0");
+}
+
+static const char *
+stored_folder_name (Fixture    *fixture,
+                    const char *id)
+{
+  g_autoptr(GPtrArray) folders = kf_sandbox_list_folders (fixture->sandbox);
+  static char name[300];
+
+  for (guint i = 0; i < folders->len; i++)
+    {
+      KfSandboxFolder *folder = g_ptr_array_index (folders, i);
+
+      if (g_strcmp0 (folder->folder_id, id) == 0)
+        {
+          g_strlcpy (name, folder->name, sizeof name);
+          return name;
+        }
+    }
+  return NULL;
+}
+
+static void
+test_rename_folder (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *folder = kf_sandbox_add_folder (fixture->sandbox, "0", "Old");
+  const char *cases[][2] = {
+    { "999", "Nope" },             /* unknown folder */
+    { "0", "Root" },               /* the root */
+    { NULL, "a/b" },               /* a slash */
+    { NULL, "line\nbreak" },      /* a control character, sent as is */
+  };
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_auto(Wait) wait = { 0 };
+
+    kf_client_rename_folder_async (fixture->client, folder, "New & \"é\" [1]", NULL, on_done, &wait);
+    WAIT (wait);
+    g_assert_true (kf_client_rename_folder_finish (fixture->client, wait.result, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (stored_folder_name (fixture, folder), ==, "New & \"é\" [1]");
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Wait) wait = { 0 };
+      g_autofree char *name = g_strcompress (cases[i][1]);
+
+      kf_client_rename_folder_async (fixture->client, cases[i][0] ? cases[i][0] : folder,
+                                     name, NULL, on_done, &wait);
+      WAIT (wait);
+      g_assert_false (kf_client_rename_folder_finish (fixture->client, wait.result, &error));
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == KF_ERROR);
+      g_test_message ("%s: %s", cases[i][1], error->message);
+      g_clear_error (&error);
+      g_assert_cmpstr (stored_folder_name (fixture, folder), ==, "New & \"é\" [1]");
+    }
+
+  /* a host without the operation says so in words */
+  kf_sandbox_set_operation_enabled (fixture->sandbox, "folder/rename", FALSE);
+  {
+    g_auto(Wait) wait = { 0 };
+
+    kf_client_rename_folder_async (fixture->client, folder, "Other", NULL, on_done, &wait);
+    WAIT (wait);
+    g_assert_false (kf_client_rename_folder_finish (fixture->client, wait.result, &error));
+    assert_kf_error (fixture, error, KF_ERROR_NOT_AVAILABLE);
+  }
+}
+
 static KfRemoteStatus *
 get_remote_status (Fixture    *fixture,
                    const char *code)
@@ -1113,6 +1352,9 @@ main (int argc, char **argv)
   ADD ("/client/upload-server", test_upload_server);
   ADD ("/client/direct-link", test_direct_link);
   ADD ("/client/files-and-folders", test_files_and_folders);
+  ADD ("/client/files/move", test_move_files);
+  ADD ("/client/files/clone", test_clone_file);
+  ADD ("/client/folders/rename", test_rename_folder);
   ADD ("/client/remote-upload/done", test_remote_upload);
   ADD ("/client/remote-upload/refused", test_remote_upload_refused);
   ADD ("/client/voucher/create", test_voucher);

@@ -662,6 +662,45 @@ test_folder_list_and_create (void)
   g_assert_error (error, KF_ERROR, KF_ERROR_PROTOCOL);
 }
 
+static void
+test_file_clone (void)
+{
+  const char *good[][2] = {
+    { "{\"status\":200,\"msg\":\"OK\",\"result\":{\"filecode\":\"new111\",\"url\":\"https://x/new111\"}}", "new111" },
+    { "{\"status\":200,\"msg\":\"OK\",\"result\":[{\"file_code\":\" new222 \"}]}", "new222" },
+    { "{\"status\":200,\"msg\":\"OK\",\"result\":\"new333\"}", "new333" },
+  };
+  const char *bad[] = {
+    "{\"status\":200,\"msg\":\"OK\",\"result\":{}}",
+    "{\"status\":200,\"msg\":\"OK\",\"result\":{\"filecode\":\"undef\"}}",
+    "{\"status\":200,\"msg\":\"OK\",\"result\":{\"filecode\":\"  \"}}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(JsonNode) root = envelope_ok (good[i][0]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KfFileInfo) info = kf_parse_file_clone (root, SERVER, &error);
+      g_autofree char *url = g_strconcat ("https://kenfiles.com/", good[i][1], NULL);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (info->file_code, ==, good[i][1]);
+      /* the page link is built as for every other file, not taken from the answer */
+      g_assert_cmpstr (info->url, ==, url);
+      g_assert_cmpint (info->size, ==, -1);
+      g_assert_null (info->name);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonNode) root = envelope_ok (bad[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KfFileInfo) info = kf_parse_file_clone (root, SERVER, &error);
+
+      g_assert_null (info);
+      g_assert_error (error, KF_ERROR, KF_ERROR_PROTOCOL);
+    }
+}
+
 /* --------------------------------------------------------- error answers */
 
 static void
@@ -1392,6 +1431,7 @@ main (int argc, char **argv)
   g_test_add_func ("/parse/file-info", test_file_info);
   g_test_add_func ("/parse/file-list", test_file_list);
   g_test_add_func ("/parse/folders", test_folder_list_and_create);
+  g_test_add_func ("/parse/file-clone", test_file_clone);
   g_test_add_func ("/parse/envelope/errors", test_envelope_errors);
   g_test_add_func ("/parse/envelope/server-text", test_envelope_server_text_plain);
   g_test_add_func ("/parse/envelope/deep-nesting", test_envelope_deep_nesting);

@@ -237,4 +237,41 @@ gboolean    kf_client_rename_file_finish       (KfClient            *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
 
+/* Moves every file of @file_codes (one or more) into @folder_id ("0" for
+ * the root) in one call; the sandbox, like the server, moves all or none. */
+void        kf_client_move_files_async         (KfClient            *self,
+                                                const char * const  *file_codes,
+                                                const char          *folder_id,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean    kf_client_move_files_finish        (KfClient            *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+/* Makes a copy of @file_code with a code of its own. With @folder_id (not
+ * NULL) the copy is then moved there (file/set_folder): when that second
+ * step fails the copy exists where the original is, and the error says so
+ * with its code. Result: a KfFileInfo with file_code, url and folder_id
+ * (when moved); the other fields are unknown (NULL, -1). */
+void        kf_client_clone_file_async         (KfClient            *self,
+                                                const char          *file_code,
+                                                const char          *folder_id,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+KfFileInfo *kf_client_clone_file_finish        (KfClient            *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+void        kf_client_rename_folder_async      (KfClient            *self,
+                                                const char          *folder_id,
+                                                const char          *name,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean    kf_client_rename_folder_finish     (KfClient            *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
 G_END_DECLS

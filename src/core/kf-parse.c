@@ -1246,3 +1246,28 @@ kf_parse_folder_create (JsonNode  *root,
     }
   return g_steal_pointer (&id);
 }
+
+KfFileInfo *
+kf_parse_file_clone (JsonNode    *root,
+                     const char  *server_url,
+                     GError     **error)
+{
+  g_autoptr(KfFileInfo) info = g_new0 (KfFileInfo, 1);
+  JsonObject *entry = find_remote_entry (root);
+
+  info->file_code = dup_text (entry, NAMES ("filecode", "file_code"));
+  if (info->file_code == NULL && root_result (root) != NULL &&
+      JSON_NODE_HOLDS_VALUE (root_result (root)))
+    info->file_code = node_dup_text (root_result (root));
+  if (info->file_code != NULL)
+    g_strstrip (info->file_code);
+  if (!file_code_is_valid (info->file_code))
+    {
+      set_incomplete (error, _("the copy’s code"));
+      return NULL;
+    }
+  info->size = -1;
+  info->downloads = -1;
+  info->url = build_file_url (server_url, NULL, info->file_code);
+  return g_steal_pointer (&info);
+}

@@ -78,4 +78,11 @@ KfFolderList   *kf_parse_folder_list           (JsonNode     *root,
 char           *kf_parse_folder_create         (JsonNode     *root,
                                                 GError      **error);
 
+/* file/clone: {filecode, url} in result (or a list of one, or file_code).
+ * Returns a KfFileInfo with file_code and the file page url (built from
+ * @server_url, like every other page link); other fields unknown. */
+KfFileInfo     *kf_parse_file_clone            (JsonNode     *root,
+                                                const char   *server_url,
+                                                GError      **error);
+
 G_END_DECLS
