@@ -398,6 +398,303 @@ test_remote_wait_timeout_usage (Fixture       *fixture,
   g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, "/api/"), ==, 0);
 }
 
+/* --- file management: mv, rename, clone, mkdir, rename-folder, info --- */
+
+/* Runs `kenfiles ARG…` to its end, in @run again. */
+static void
+run_cli (Fixture            *fixture,
+         const char * const *args,
+         KfTestCliRun       *run)
+{
+  kf_test_cli_run_clear (run);
+  memset (run, 0, sizeof *run);
+  kf_test_cli_run (fixture->sandbox, args, run);
+}
+
+static const KfSandboxFile *
+stored_by_code (GPtrArray  *files,
+                const char *code)
+{
+  for (guint i = 0; i < files->len; i++)
+    {
+      const KfSandboxFile *file = g_ptr_array_index (files, i);
+
+      if (g_strcmp0 (file->file_code, code) == 0)
+        return file;
+    }
+  return NULL;
+}
+
+static char *
+stored_folder_name (Fixture    *fixture,
+                    const char *id,
+                    char      **parent_id)
+{
+  g_autoptr(GPtrArray) folders = kf_sandbox_list_folders (fixture->sandbox);
+
+  for (guint i = 0; i < folders->len; i++)
+    {
+      const KfSandboxFolder *folder = g_ptr_array_index (folders, i);
+
+      if (g_strcmp0 (folder->folder_id, id) == 0)
+        {
+          if (parent_id != NULL)
+            *parent_id = g_strdup (folder->parent_id);
+          return g_strdup (folder->name);
+        }
+    }
+  return NULL;
+}
+
+/* A failure: status 1 (2 for usage), one line on stderr holding @words. */
+static void
+assert_failed (KfTestCliRun *run,
+               int         status,
+               const char *words)
+{
+  g_assert_cmpint (run->status, ==, status);
+  g_assert_nonnull (strstr (run->err, words));
+  g_assert_true (g_str_has_prefix (run->err, "kenfiles: "));
+  g_assert_nonnull (strchr (run->err, '\n'));
+  g_assert_cmpstr (strchr (run->err, '\n') + 1, ==, "");
+}
+
+/* No raw control character of a server value reached the terminal. */
+static void
+assert_no_controls (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    g_assert_true (*p == '\n' || !g_ascii_iscntrl (*p));
+}
+
+static void
+test_manage_files (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_auto(KfTestCliRun) run = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) stored = NULL;
+  const char *hostile = "ren\x1b]0;owned\x07" "amed [é] <&>.txt";
+  g_autofree char *a = NULL, *b = NULL, *c = NULL, *target = NULL, *sub = NULL;
+  g_autofree char *name = NULL, *parent = NULL, *clone_code = NULL;
+  guint n_before;
+  JsonObject *root;
+  JsonArray *array;
+
+  make_files (fixture, 3);
+  {
+    const char *args[] = { "--json", "upload", g_ptr_array_index (fixture->paths, 0),
+                           g_ptr_array_index (fixture->paths, 1),
+                           g_ptr_array_index (fixture->paths, 2), NULL };
+
+    run_cli (fixture, args, &run);
+    g_assert_cmpint (run.status, ==, 0);
+    array = json_object_get_array_member (parse_result (run.out, parser), "files");
+    a = g_strdup (json_object_get_string_member (json_array_get_object_element (array, 0), "file_code"));
+    b = g_strdup (json_object_get_string_member (json_array_get_object_element (array, 1), "file_code"));
+    c = g_strdup (json_object_get_string_member (json_array_get_object_element (array, 2), "file_code"));
+  }
+
+  /* mkdir: at the top, then inside it */
+  {
+    const char *args[] = { "mkdir", "--json", "Target é", NULL };
+
+    run_cli (fixture, args, &run);
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse_result (run.out, parser);
+    target = g_strdup (json_object_get_string_member (root, "folder_id"));
+    name = stored_folder_name (fixture, target, &parent);
+    g_assert_cmpstr (name, ==, "Target é");
+    g_assert_cmpstr (parent, ==, "0");
+    g_clear_pointer (&name, g_free);
+    g_clear_pointer (&parent, g_free);
+  }
+  {
+    const char *args[] = { "mkdir", "Sub", "--parent", target, NULL };
+
+    run_cli (fixture, args, &run);
+    g_assert_cmpint (run.status, ==, 0);
+    sub = g_strstrip (g_strdup (run.out));
+    name = stored_folder_name (fixture, sub, &parent);
+    g_assert_cmpstr (name, ==, "Sub");
+    g_assert_cmpstr (parent, ==, target);
+    g_clear_pointer (&name, g_free);
+    g_clear_pointer (&parent, g_free);
+  }
+  {
+    const char *args[] = { "mkdir", "x", "--parent", "999", NULL };
+
+    run_cli (fixture, args, &run);
+    assert_failed (&run, 1, "Parent folder not found");
+  }
+
+  /* mv: two files in one request */
+  {
+    const char *args[] = { "mv", a, b, "--folder", target, NULL };
+    guint n_calls = kf_sandbox_count_requests (fixture->sandbox, "/api/file/set_folder");
+
+    run_cli (fixture, args, &run);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "Moved 2 files"));
+    g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, "/api/file/set_folder"), ==, n_calls + 1);
+    stored = kf_sandbox_list_files (fixture->sandbox);
+    g_assert_cmpstr (stored_by_code (stored, a)->folder_id, ==, target);
+    g_assert_cmpstr (stored_by_code (stored, b)->folder_id, ==, target);
+    g_assert_cmpstr (stored_by_code (stored, c)->folder_id, ==, "0");
+    g_clear_pointer (&stored, g_ptr_array_unref);
+  }
+  {
+    /* an unknown code: nothing moves */
+    const char *args[] = { "--json", "mv", c, "nosuchfile00", "--folder", target, NULL };
+
+    run_cli (fixture, args, &run);
+    assert_failed (&run, 1, "File not found");
+    root = json_object_get_object_member (parse_result (run.out, parser), "error");
+    g_assert_nonnull (strstr (json_object_get_string_member (root, "message"), "File not found"));
+    stored = kf_sandbox_list_files (fixture->sandbox);
+    g_assert_cmpstr (stored_by_code (stored, c)->folder_id, ==, "0");
+    g_clear_pointer (&stored, g_ptr_array_unref);
+  }
+  {
+    const char *args[] = { "mv", c, "--folder", "999", NULL };
+
+    run_cli (fixture, args, &run);
+    assert_failed (&run, 1, "Folder not found");
+  }
+  {
+    /* usage: no folder, a comma in a code; nothing is sent */
+    const char *no_folder[] = { "mv", c, NULL };
+    const char *comma[] = { "mv", "abc,def", "--folder", "0", NULL };
+    const char *bad_folder[] = { "mv", c, "--folder", "Docs", NULL };
+    guint n_api = kf_sandbox_count_requests (fixture->sandbox, "/api/");
+
+    run_cli (fixture, no_folder, &run);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "--folder"));
+    run_cli (fixture, comma, &run);
+    g_assert_cmpint (run.status, ==, 2);
+    run_cli (fixture, bad_folder, &run);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_cmpuint (kf_sandbox_count_requests (fixture->sandbox, "/api/"), ==, n_api);
+  }
+
+  /* rename: the server keeps the name as given; the terminal gets it escaped */
+  {
+    const char *args[] = { "rename", a, hostile, NULL };
+
+    run_cli (fixture, args, &run);
+    g_assert_cmpint (run.status, ==, 0);
+    assert_no_controls (run.out);
+    g_assert_nonnull (strstr (run.out, "amed [é] <&>.txt"));
+    stored = kf_sandbox_list_files (fixture->sandbox);
+    g_assert_cmpstr (stored_by_code (stored, a)->name, ==, hostile);
+    g_clear_pointer (&stored, g_ptr_array_unref);
+  }
+  {
+    const char *args[] = { "rename", "nosuchfile00", "x.txt", NULL };
+
+    run_cli (fixture, args, &run);
+    assert_failed (&run, 1, "File not found");
+  }
+
+  /* clone into a folder: a new code with the same bytes there */
+  {
+    const char *args[] = { "clone", "--json", c, "--folder", sub, NULL };
+    const KfSandboxFile *copy, *original;
+
+    stored = kf_sandbox_list_files (fixture->sandbox);
+    n_before = stored->len;
+    g_clear_pointer (&stored, g_ptr_array_unref);
+    run_cli (fixture, args, &run);
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse_result (run.out, parser);
+    clone_code = g_strdup (json_object_get_string_member (root, "file_code"));
+    g_assert_cmpstr (json_object_get_string_member (root, "source"), ==, c);
+    g_assert_cmpstr (json_object_get_string_member (root, "folder_id"), ==, sub);
+    g_assert_true (g_str_has_suffix (json_object_get_string_member (root, "url"), clone_code));
+    stored = kf_sandbox_list_files (fixture->sandbox);
+    g_assert_cmpuint (stored->len, ==, n_before + 1);
+    copy = stored_by_code (stored, clone_code);
+    original = stored_by_code (stored, c);
+    g_assert_nonnull (copy);
+    g_assert_cmpstr (copy->folder_id, ==, sub);
+    g_assert_cmpstr (copy->name, ==, original->name);
+    g_assert_cmpstr (original->folder_id, ==, "0");
+    g_assert_true (kf_test_files_equal (copy->path, original->path));
+    g_clear_pointer (&stored, g_ptr_array_unref);
+  }
+  {
+    const char *args[] = { "clone", "nosuchfile00", NULL };
+
+    run_cli (fixture, args, &run);
+    assert_failed (&run, 1, "File not found");
+    stored = kf_sandbox_list_files (fixture->sandbox);
+    g_assert_cmpuint (stored->len, ==, n_before + 1);
+    g_clear_pointer (&stored, g_ptr_array_unref);
+  }
+
+  /* rename-folder */
+  {
+    const char *args[] = { "--json", "rename-folder", target, "Renamed \"x\"", NULL };
+
+    run_cli (fixture, args, &run);
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse_result (run.out, parser);
+    g_assert_cmpstr (json_object_get_string_member (root, "name"), ==, "Renamed \"x\"");
+    name = stored_folder_name (fixture, target, NULL);
+    g_assert_cmpstr (name, ==, "Renamed \"x\"");
+    g_clear_pointer (&name, g_free);
+  }
+  {
+    const char *missing[] = { "rename-folder", "999", "X", NULL };
+    const char *slash[] = { "rename-folder", target, "a/b", NULL };
+    const char *not_id[] = { "rename-folder", "Docs", "X", NULL };
+
+    run_cli (fixture, missing, &run);
+    assert_failed (&run, 1, "Folder not found");
+    run_cli (fixture, slash, &run);
+    assert_failed (&run, 1, "not allowed");
+    name = stored_folder_name (fixture, target, NULL);
+    g_assert_cmpstr (name, ==, "Renamed \"x\"");
+    g_clear_pointer (&name, g_free);
+    run_cli (fixture, not_id, &run);
+    g_assert_cmpint (run.status, ==, 2);
+  }
+
+  /* info: what the server holds, in the order asked; an unknown code is
+   * named and ends the command with status 1 */
+  {
+    const char *args[] = { "--json", "info", clone_code, a, "nosuchfile00", NULL };
+    JsonObject *first, *second;
+
+    run_cli (fixture, args, &run);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "nosuchfile00"));
+    root = parse_result (run.out, parser);
+    array = json_object_get_array_member (root, "files");
+    g_assert_cmpuint (json_array_get_length (array), ==, 2);
+    first = json_array_get_object_element (array, 0);
+    second = json_array_get_object_element (array, 1);
+    g_assert_cmpstr (json_object_get_string_member (first, "file_code"), ==, clone_code);
+    g_assert_cmpint (json_object_get_int_member (first, "size"), ==, 22000);
+    g_assert_cmpint (json_object_get_int_member (first, "downloads"), ==, 0);
+    g_assert_nonnull (json_object_get_string_member (first, "uploaded"));
+    g_assert_cmpstr (json_object_get_string_member (second, "name"), ==, hostile);
+    array = json_object_get_array_member (root, "not_found");
+    g_assert_cmpuint (json_array_get_length (array), ==, 1);
+    g_assert_cmpstr (json_array_get_string_element (array, 0), ==, "nosuchfile00");
+  }
+  {
+    const char *args[] = { "info", a, NULL };
+
+    run_cli (fixture, args, &run);
+    g_assert_cmpint (run.status, ==, 0);
+    assert_no_controls (run.out);
+    g_assert_nonnull (strstr (run.out, a));
+    g_assert_nonnull (strstr (run.out, "20.0"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -421,6 +718,9 @@ main (int   argc,
               fixture_set_up, test_remote_wait_timeout, fixture_tear_down);
   g_test_add ("/cli-remote/wait-timeout-usage", Fixture, NULL,
               fixture_set_up, test_remote_wait_timeout_usage, fixture_tear_down);
+
+  g_test_add ("/cli-manage/files-and-folders", Fixture, NULL,
+              fixture_set_up, test_manage_files, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -131,6 +131,12 @@ gboolean kf_cli_link           (KfCli *cli, char **argv);
 gboolean kf_cli_voucher        (KfCli *cli, char **argv);
 gboolean kf_cli_vouchers       (KfCli *cli, char **argv);
 gboolean kf_cli_files          (KfCli *cli, char **argv);
+gboolean kf_cli_mv             (KfCli *cli, char **argv);
+gboolean kf_cli_rename         (KfCli *cli, char **argv);
+gboolean kf_cli_clone          (KfCli *cli, char **argv);
+gboolean kf_cli_mkdir          (KfCli *cli, char **argv);
+gboolean kf_cli_rename_folder  (KfCli *cli, char **argv);
+gboolean kf_cli_info           (KfCli *cli, char **argv);
 gboolean kf_cli_key            (KfCli *cli, char **argv);
 
 G_END_DECLS
