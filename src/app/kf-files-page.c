@@ -5,7 +5,7 @@
 
 #include "kf-adaptive-box.h"
 #include "kf-files-item.h"
-#include "kf-files-page.h"
+#include "kf-files-page-private.h"
 #include "kf-files-row.h"
 #include "kf-alert.h"
 #include "kf-pages-util.h"
@@ -14,42 +14,6 @@
 #define PER_PAGE 50
 #define ROOT_ID "0"
 
-typedef struct {
-  char *id;
-  char *name;
-} PathPart;
-
-struct _KfFilesPage
-{
-  AdwBin          parent_instance;
-
-  KfClient       *client;
-  GListStore     *items;
-  GArray         *path;           /* PathPart, root first */
-  char           *search;
-  GCancellable   *cancellable;    /* the listing in flight */
-  GCancellable   *op_cancellable; /* renames, new folders, links: until dispose */
-  GError         *error;
-  guint           page;           /* last page of files loaded */
-  guint           n_files;
-  gint64          total;
-  gboolean        has_more;
-  gboolean        loading;        /* folders or the first page */
-  gboolean        loading_more;
-  gboolean        loaded_once;
-
-  GtkLabel       *path_label;
-  GtkSearchEntry *search_entry;
-  GtkStack       *stack;
-  GtkSpinner     *loading_spinner;
-  AdwStatusPage  *error_page;
-  AdwStatusPage  *empty_page;
-  GtkScrolledWindow *scroller;
-  GtkListView    *list_view;
-  GtkRevealer    *more_revealer;
-  GtkSpinner     *more_spinner;
-};
-
 G_DEFINE_FINAL_TYPE (KfFilesPage, kf_files_page, ADW_TYPE_BIN)
 
 enum {
@@ -57,6 +21,7 @@ enum {
   PROP_CLIENT,
   PROP_CURRENT_FOLDER_ID,
   PROP_LOADING,
+  PROP_SORT_ORDER,
   N_PROPS
 };
 
@@ -67,25 +32,17 @@ static void load_next_page (KfFilesPage *self);
 /* The page's operations share op_cancellable, cancelled only in dispose:
  * a late answer (core delivers one that arrived as it was cancelled, so a
  * result is never lost) finds the page gone and shows nothing. */
-static gboolean
-page_gone (KfFilesPage *self)
+gboolean
+_kf_files_page_gone (KfFilesPage *self)
 {
   return g_cancellable_is_cancelled (self->op_cancellable);
 }
 
-/* Keeps the page alive until a call returns, and tells stale answers apart. */
-typedef struct {
-  KfFilesPage  *self;
-  GCancellable *cancellable;
-  char         *id;
-  char         *name;
-} CallData;
-
-static CallData *
-call_data_new (KfFilesPage  *self,
-               GCancellable *cancellable,
-               const char   *id,
-               const char   *name)
+CallData *
+_kf_files_page_call_data_new (KfFilesPage  *self,
+                              GCancellable *cancellable,
+                              const char   *id,
+                              const char   *name)
 {
   CallData *data = g_new0 (CallData, 1);
 
@@ -96,17 +53,16 @@ call_data_new (KfFilesPage  *self,
   return data;
 }
 
-static void
-call_data_free (CallData *data)
+void
+_kf_files_page_call_data_free (CallData *data)
 {
   g_object_unref (data->self);
   g_object_unref (data->cancellable);
   g_free (data->id);
   g_free (data->name);
+  g_strfreev (data->codes);
   g_free (data);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CallData, call_data_free)
 
 static void
 path_part_clear (gpointer data)
@@ -127,14 +83,14 @@ path_push (KfFilesPage *self,
   g_array_append_val (self->path, part);
 }
 
-static const char *
-current_id (KfFilesPage *self)
+const char *
+_kf_files_page_current_id (KfFilesPage *self)
 {
   return g_array_index (self->path, PathPart, self->path->len - 1).id;
 }
 
-static gboolean
-searching (KfFilesPage *self)
+gboolean
+_kf_files_page_searching (KfFilesPage *self)
 {
   return self->search != NULL && *self->search != '\0';
 }
@@ -155,7 +111,7 @@ update_path_label (KfFilesPage *self)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
-  if (searching (self))
+  if (_kf_files_page_searching (self))
     {
       gtk_label_set_text (self->path_label, _("Search Results"));
       return;
@@ -170,17 +126,18 @@ update_path_label (KfFilesPage *self)
   gtk_label_set_text (self->path_label, text->str);
 }
 
-static void
-update_view (KfFilesPage *self)
+void
+_kf_files_page_update_view (KfFilesPage *self)
 {
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->items));
 
   update_path_label (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "files.up",
-                                 self->path->len > 1 && !searching (self));
+                                 self->path->len > 1 && !_kf_files_page_searching (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "files.new-folder",
-                                 self->client != NULL && !searching (self));
+                                 self->client != NULL && !_kf_files_page_searching (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "files.refresh", self->client != NULL);
+  _kf_files_page_update_selection (self);
 
   gtk_spinner_set_spinning (self->loading_spinner, self->loading && n_items == 0);
   gtk_spinner_set_spinning (self->more_spinner, self->loading_more);
@@ -205,13 +162,13 @@ update_view (KfFilesPage *self)
   else
     {
       adw_status_page_set_title (self->empty_page,
-                                 searching (self) ? _("No Files Found") : _("This Folder Is Empty"));
+                                 _kf_files_page_searching (self) ? _("No Files Found") : _("This Folder Is Empty"));
       adw_status_page_set_description (self->empty_page,
-                                       searching (self)
+                                       _kf_files_page_searching (self)
                                          ? _("No file name contains the text searched for.")
                                          : _("Files uploaded to this folder show up here."));
       adw_status_page_set_icon_name (self->empty_page,
-                                     searching (self) ? "edit-find-symbolic" : "folder-symbolic");
+                                     _kf_files_page_searching (self) ? "edit-find-symbolic" : "folder-symbolic");
       gtk_stack_set_visible_child_name (self->stack, "empty");
     }
 }
@@ -229,7 +186,8 @@ maybe_load_more (KfFilesPage *self)
   if (!self->has_more || self->loading_more || self->loading || self->error != NULL)
     return;
 
-  if (value + 2 * page_size >= upper)
+  /* Sorted by anything but the server's order, every page is needed. */
+  if (value + 2 * page_size >= upper || self->sort != KF_FILES_SORT_SERVER)
     load_next_page (self);
 }
 
@@ -238,7 +196,7 @@ maybe_load_more_idle (gpointer user_data)
 {
   KfFilesPage *self = user_data;
 
-  if (!page_gone (self))
+  if (!_kf_files_page_gone (self))
     maybe_load_more (self);
   return G_SOURCE_REMOVE;
 }
@@ -281,21 +239,31 @@ files_listed_cb (GObject      *object,
           kf_pages_toast (GTK_WIDGET (self), text);
           self->has_more = FALSE;
         }
-      update_view (self);
+      _kf_files_page_update_view (self);
       return;
     }
 
   new_items = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < list->files->len; i++)
-    g_ptr_array_add (new_items, kf_files_item_new_file (g_ptr_array_index (list->files, i)));
+    {
+      const KfFileInfo *info = g_ptr_array_index (list->files, i);
+      KfFilesItem *item;
+
+      if (info->file_code == NULL || g_hash_table_contains (self->file_codes, info->file_code))
+        continue;
+      item = kf_files_item_new_file (info);
+      g_hash_table_insert (self->file_codes, g_strdup (info->file_code), item);
+      g_ptr_array_add (new_items, item);
+    }
   g_list_store_splice (self->items, g_list_model_get_n_items (G_LIST_MODEL (self->items)), 0,
                        new_items->pdata, new_items->len);
 
-  self->n_files += list->files->len;
+  /* Files of the server's list up to this page (some may repeat ours). */
+  self->n_files = (self->page - 1) * PER_PAGE + list->files->len;
   self->total = list->total;
   self->has_more = list->files->len >= PER_PAGE && (gint64) self->n_files < self->total;
 
-  update_view (self);
+  _kf_files_page_update_view (self);
   /* The adjustment settles after the next layout; check again then. */
   g_idle_add_full (G_PRIORITY_LOW, maybe_load_more_idle, g_object_ref (self), g_object_unref);
 }
@@ -308,12 +276,54 @@ load_next_page (KfFilesPage *self)
 
   self->loading_more = TRUE;
   self->page++;
-  update_view (self);
+  _kf_files_page_update_view (self);
   kf_client_list_files_async (self->client, self->page, PER_PAGE,
-                              searching (self) ? NULL : current_id (self),
-                              searching (self) ? self->search : NULL,
+                              _kf_files_page_searching (self) ? NULL : _kf_files_page_current_id (self),
+                              _kf_files_page_searching (self) ? self->search : NULL,
                               self->cancellable, files_listed_cb,
-                              call_data_new (self, self->cancellable, NULL, NULL));
+                              _kf_files_page_call_data_new (self, self->cancellable, NULL, NULL));
+}
+
+void
+_kf_files_page_files_removed (KfFilesPage *self,
+                              guint        n_removed)
+{
+  self->n_files = self->n_files > n_removed ? self->n_files - n_removed : 0;
+  if (self->total >= 0)
+    self->total = MAX (0, self->total - (gint64) n_removed);
+  /* The page holding the first file not yet seen is asked next. */
+  self->page = self->n_files / PER_PAGE;
+  _kf_files_page_update_view (self);
+  if (self->has_more)
+    g_idle_add_full (G_PRIORITY_LOW, maybe_load_more_idle, g_object_ref (self), g_object_unref);
+}
+
+void
+_kf_files_page_add_file (KfFilesPage      *self,
+                         const KfFileInfo *info,
+                         KfFilesItem      *after)
+{
+  g_autoptr(KfFilesItem) item = NULL;
+  guint position = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+
+  if (info->file_code == NULL || g_hash_table_contains (self->file_codes, info->file_code))
+    return;
+  item = kf_files_item_new_file (info);
+  for (guint i = 0; after != NULL && i < position; i++)
+    {
+      g_autoptr(KfFilesItem) candidate = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+
+      if (candidate == after)
+        {
+          position = i + 1;
+          break;
+        }
+    }
+  g_hash_table_insert (self->file_codes, g_strdup (info->file_code), item);
+  g_list_store_insert (self->items, position, item);
+  if (self->total >= 0)
+    self->total++;
+  _kf_files_page_update_view (self);
 }
 
 static int
@@ -346,7 +356,7 @@ folders_listed_cb (GObject      *object,
     {
       set_loading (self, FALSE);
       self->error = g_steal_pointer (&error);
-      update_view (self);
+      _kf_files_page_update_view (self);
       return;
     }
 
@@ -374,6 +384,7 @@ kf_files_page_reload (KfFilesPage *self)
   g_clear_object (&self->cancellable);
   g_clear_error (&self->error);
   g_list_store_remove_all (self->items);
+  g_hash_table_remove_all (self->file_codes);
   self->page = 0;
   self->n_files = 0;
   self->total = -1;
@@ -383,25 +394,112 @@ kf_files_page_reload (KfFilesPage *self)
   if (self->client == NULL)
     {
       set_loading (self, FALSE);
-      update_view (self);
+      _kf_files_page_update_view (self);
       return;
     }
 
   self->cancellable = g_cancellable_new ();
   self->loaded_once = TRUE;
   set_loading (self, TRUE);
-  update_view (self);
+  _kf_files_page_update_view (self);
 
-  if (searching (self))
+  if (_kf_files_page_searching (self))
     {
       set_loading (self, FALSE);
       load_next_page (self);
       return;
     }
 
-  kf_client_list_folder_async (self->client, current_id (self), self->cancellable,
+  kf_client_list_folder_async (self->client, _kf_files_page_current_id (self), self->cancellable,
                                folders_listed_cb,
-                               call_data_new (self, self->cancellable, NULL, NULL));
+                               _kf_files_page_call_data_new (self, self->cancellable, NULL, NULL));
+}
+
+/* --- Sorting ------------------------------------------------------------ */
+
+static const char *const sort_names[] = {
+  [KF_FILES_SORT_SERVER] = "server",
+  [KF_FILES_SORT_NAME] = "name",
+  [KF_FILES_SORT_DATE] = "date",
+  [KF_FILES_SORT_SIZE] = "size",
+  [KF_FILES_SORT_DOWNLOADS] = "downloads",
+};
+
+static int
+compare_names (KfFilesItem *a,
+               KfFilesItem *b)
+{
+  g_autofree char *ka = g_utf8_collate_key_for_filename (kf_files_item_get_name (a), -1);
+  g_autofree char *kb = g_utf8_collate_key_for_filename (kf_files_item_get_name (b), -1);
+
+  return strcmp (ka, kb);
+}
+
+static int
+compare_descending (gint64 a,
+                    gint64 b)
+{
+  return a > b ? -1 : a < b ? 1 : 0;
+}
+
+/* Folders first, by name (as listed); files by the chosen key, ties by name.
+ * The server's order is the store's order. */
+static int
+sort_items_cb (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  KfFilesPage *self = user_data;
+  KfFilesItem *ia = (KfFilesItem *) a;
+  KfFilesItem *ib = (KfFilesItem *) b;
+  gboolean fa = kf_files_item_is_folder (ia);
+  gboolean fb = kf_files_item_is_folder (ib);
+  int result = 0;
+
+  if (fa != fb)
+    return fa ? -1 : 1;
+  if (fa || self->sort == KF_FILES_SORT_SERVER)
+    return 0;
+
+  switch (self->sort)
+    {
+    case KF_FILES_SORT_DATE:
+      /* "YYYY-MM-DD HH:MM:SS" sorts as text; unknown dates last */
+      result = -g_strcmp0 (kf_files_item_get_uploaded (ia), kf_files_item_get_uploaded (ib));
+      break;
+    case KF_FILES_SORT_SIZE:
+      result = compare_descending (kf_files_item_get_size (ia), kf_files_item_get_size (ib));
+      break;
+    case KF_FILES_SORT_DOWNLOADS:
+      result = compare_descending (kf_files_item_get_downloads (ia), kf_files_item_get_downloads (ib));
+      break;
+    case KF_FILES_SORT_NAME:
+    case KF_FILES_SORT_SERVER:
+    default:
+      break;
+    }
+  return result != 0 ? result : compare_names (ia, ib);
+}
+
+static void
+set_sort (KfFilesPage *self,
+          const char  *name)
+{
+  KfFilesSort sort = KF_FILES_SORT_SERVER;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sort_names); i++)
+    {
+      if (g_strcmp0 (sort_names[i], name) == 0)
+        sort = i;
+    }
+  if (sort == self->sort)
+    return;
+
+  self->sort = sort;
+  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_ORDER]);
+  /* The rest of the folder is needed to sort it. */
+  g_idle_add_full (G_PRIORITY_LOW, maybe_load_more_idle, g_object_ref (self), g_object_unref);
 }
 
 /* --- Rows (KfFilesRow, from kf-files-page.ui's factory) ------------------ */
@@ -411,10 +509,16 @@ list_activate_cb (GtkListView *list_view,
                   guint        position,
                   KfFilesPage *self)
 {
-  g_autoptr(KfFilesItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), position);
+  /* @position is in the sorted list the view shows. */
+  g_autoptr(KfFilesItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
-  if (item != NULL && kf_files_item_is_folder (item))
+  if (item == NULL)
+    return;
+  /* A double click or Enter: a folder opens, a file shows its details. */
+  if (kf_files_item_is_folder (item))
     kf_files_page_open_folder (self, kf_files_item_get_id (item), kf_files_item_get_name (item));
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), "files.details", "s", kf_files_item_get_id (item));
 }
 
 static void
@@ -427,9 +531,10 @@ search_changed_cb (GtkSearchEntry *entry,
 /* --- Operations -------------------------------------------------------- */
 
 static KfFilesItem *
-find_item (KfFilesPage *self,
-           const char  *id,
-           guint       *position)
+find_in_store (KfFilesPage *self,
+               const char  *id,
+               gboolean     folder,
+               guint       *position)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
 
@@ -437,7 +542,7 @@ find_item (KfFilesPage *self,
     {
       g_autoptr(KfFilesItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
 
-      if (!kf_files_item_is_folder (item) && g_strcmp0 (kf_files_item_get_id (item), id) == 0)
+      if (kf_files_item_is_folder (item) == folder && g_strcmp0 (kf_files_item_get_id (item), id) == 0)
         {
           if (position != NULL)
             *position = i;
@@ -447,19 +552,49 @@ find_item (KfFilesPage *self,
   return NULL;
 }
 
+KfFilesItem *
+_kf_files_page_find_file (KfFilesPage *self,
+                          const char  *id,
+                          guint       *position)
+{
+  if (id == NULL || !g_hash_table_contains (self->file_codes, id))
+    return NULL;
+  if (position == NULL)
+    return g_hash_table_lookup (self->file_codes, id);
+  return find_in_store (self, id, FALSE, position);
+}
+
+KfFilesItem *
+_kf_files_page_find_folder (KfFilesPage *self,
+                            const char  *id,
+                            guint       *position)
+{
+  return find_in_store (self, id, TRUE, position);
+}
+
 /* Takes @text; nothing is said once the page is gone. */
-static void
-show_operation_error (KfFilesPage  *self,
+void
+_kf_files_page_show_error (KfFilesPage  *self,
                       const GError *error,
                       char         *text)
 {
-  if (!kf_pages_error_is_cancelled (error) && !page_gone (self))
+  if (!kf_pages_error_is_cancelled (error) && !_kf_files_page_gone (self))
     kf_pages_toast (GTK_WIDGET (self), text);
   g_free (text);
 }
 
-static GtkWidget *
-name_dialog_new (KfFilesPage *self,
+static void
+name_entry_changed_cb (GtkEditable      *entry,
+                       GtkWidget        *dialog)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  kf_alert_set_response_enabled (dialog, g_object_get_data (G_OBJECT (dialog), "kf-response"),
+                                 *text != '\0');
+}
+
+GtkWidget *
+_kf_files_page_name_dialog_new (KfFilesPage *self,
                  const char  *heading,
                  const char  *body,
                  const char  *response_id,
@@ -484,21 +619,12 @@ name_dialog_new (KfFilesPage *self,
   kf_alert_set_extra_child (dialog, entry);
   kf_alert_set_response_enabled (dialog, response_id, text != NULL && *text != '\0');
   g_object_set_data (G_OBJECT (dialog), "kf-response", (gpointer) g_intern_string (response_id));
+  g_signal_connect (entry, "changed", G_CALLBACK (name_entry_changed_cb), dialog);
   return dialog;
 }
 
-static void
-name_entry_changed_cb (GtkEditable      *entry,
-                       GtkWidget        *dialog)
-{
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-
-  kf_alert_set_response_enabled (dialog, g_object_get_data (G_OBJECT (dialog), "kf-response"),
-                                 *text != '\0');
-}
-
-static char *
-dup_dialog_name (GtkWidget        *dialog)
+char *
+_kf_files_page_dup_dialog_name (GtkWidget        *dialog)
 {
   GtkWidget *entry = kf_alert_get_extra_child (dialog);
 
@@ -517,17 +643,17 @@ folder_created_cb (GObject      *object,
   folder_id = kf_client_create_folder_finish (KF_CLIENT (object), result, &error);
   if (folder_id == NULL)
     {
-      show_operation_error (data->self, error,
+      _kf_files_page_show_error (data->self, error,
                             g_strdup_printf (_("Could not create the folder: %s"), kf_pages_error_message (error)));
       return;
     }
 
-  if (page_gone (data->self))
+  if (_kf_files_page_gone (data->self))
     return;
 
   kf_pages_toast (GTK_WIDGET (data->self), _("Folder created"));
   /* Only if the user is still looking at the parent. */
-  if (g_strcmp0 (current_id (data->self), data->id) == 0 && !searching (data->self))
+  if (g_strcmp0 (_kf_files_page_current_id (data->self), data->id) == 0 && !_kf_files_page_searching (data->self))
     kf_files_page_reload (data->self);
 }
 
@@ -541,13 +667,13 @@ new_folder_response_cb (GtkWidget        *dialog,
   if (g_strcmp0 (response, "create") != 0 || self->client == NULL)
     return;
 
-  name = dup_dialog_name (dialog);
+  name = _kf_files_page_dup_dialog_name (dialog);
   if (*name == '\0')
     return;
 
-  kf_client_create_folder_async (self->client, current_id (self), name, self->op_cancellable,
+  kf_client_create_folder_async (self->client, _kf_files_page_current_id (self), name, self->op_cancellable,
                                  folder_created_cb,
-                                 call_data_new (self, self->op_cancellable, current_id (self), name));
+                                 _kf_files_page_call_data_new (self, self->op_cancellable, _kf_files_page_current_id (self), name));
 }
 
 static void
@@ -561,9 +687,7 @@ new_folder_action (GtkWidget  *widget,
 
   body = g_strdup_printf (_("The folder is created in “%s”."),
                           g_array_index (self->path, PathPart, self->path->len - 1).name);
-  dialog = name_dialog_new (self, _("New Folder"), body, "create", _("C_reate"), NULL);
-  g_signal_connect (kf_alert_get_extra_child (dialog), "changed",
-                    G_CALLBACK (name_entry_changed_cb), dialog);
+  dialog = _kf_files_page_name_dialog_new (self, _("New Folder"), body, "create", _("C_reate"), NULL);
   g_signal_connect_object (dialog, "response", G_CALLBACK (new_folder_response_cb), self, 0);
   kf_alert_present (dialog);
 }
@@ -580,16 +704,16 @@ file_renamed_cb (GObject      *object,
 
   if (!kf_client_rename_file_finish (KF_CLIENT (object), result, &error))
     {
-      show_operation_error (self, error,
+      _kf_files_page_show_error (self, error,
                             g_strdup_printf (_("Could not rename the file: %s"), kf_pages_error_message (error)));
       return;
     }
 
-  if (page_gone (self))
+  if (_kf_files_page_gone (self))
     return;
 
   /* Its row follows the item's properties. */
-  item = find_item (self, data->id, NULL);
+  item = _kf_files_page_find_file (self, data->id, NULL);
   if (item != NULL)
     kf_files_item_set_name (item, data->name);
   kf_pages_toast (GTK_WIDGET (self), _("File renamed"));
@@ -606,12 +730,12 @@ rename_response_cb (GtkWidget        *dialog,
   if (g_strcmp0 (response, "rename") != 0 || self->client == NULL)
     return;
 
-  name = dup_dialog_name (dialog);
+  name = _kf_files_page_dup_dialog_name (dialog);
   if (*name == '\0')
     return;
 
   kf_client_rename_file_async (self->client, code, name, self->op_cancellable, file_renamed_cb,
-                               call_data_new (self, self->op_cancellable, code, name));
+                               _kf_files_page_call_data_new (self, self->op_cancellable, code, name));
 }
 
 static gboolean
@@ -634,16 +758,15 @@ rename_action (GtkWidget  *widget,
 {
   KfFilesPage *self = KF_FILES_PAGE (widget);
   const char *code = g_variant_get_string (parameter, NULL);
-  KfFilesItem *item = find_item (self, code, NULL);
+  KfFilesItem *item = _kf_files_page_find_file (self, code, NULL);
   GtkWidget *dialog;
   GtkWidget *entry;
 
-  dialog = name_dialog_new (self, _("Rename File"), _("The file keeps its link."),
+  dialog = _kf_files_page_name_dialog_new (self, _("Rename File"), _("The file keeps its link."),
                             "rename", _("_Rename"),
                             item != NULL ? kf_files_item_get_name (item) : NULL);
   g_object_set_data_full (G_OBJECT (dialog), "kf-code", g_strdup (code), g_free);
   entry = kf_alert_get_extra_child (dialog);
-  g_signal_connect (entry, "changed", G_CALLBACK (name_entry_changed_cb), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (rename_response_cb), self, 0);
   kf_alert_present (dialog);
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, select_basename_cb, g_object_ref (entry), g_object_unref);
@@ -656,7 +779,7 @@ copy_link_action (GtkWidget  *widget,
 {
   KfFilesPage *self = KF_FILES_PAGE (widget);
   const char *code = g_variant_get_string (parameter, NULL);
-  KfFilesItem *item = find_item (self, code, NULL);
+  KfFilesItem *item = _kf_files_page_find_file (self, code, NULL);
   g_autofree char *url = NULL;
 
   if (item != NULL && kf_files_item_get_url (item) != NULL)
@@ -681,12 +804,12 @@ direct_link_cb (GObject      *object,
   link = kf_client_get_direct_link_finish (KF_CLIENT (object), result, &error);
   if (link == NULL)
     {
-      show_operation_error (self, error,
+      _kf_files_page_show_error (self, error,
                             g_strdup_printf (_("Could not get the direct link: %s"), kf_pages_error_message (error)));
       return;
     }
 
-  if (page_gone (self))
+  if (_kf_files_page_gone (self))
     return;
 
   if (g_strcmp0 (data->name, "open") == 0)
@@ -714,7 +837,7 @@ direct_link_action (GtkWidget  *widget,
     return;
 
   kf_client_get_direct_link_async (self->client, code, self->op_cancellable, direct_link_cb,
-                                   call_data_new (self, self->op_cancellable, code,
+                                   _kf_files_page_call_data_new (self, self->op_cancellable, code,
                                                   open ? "open" : "copy"));
 }
 
@@ -773,7 +896,11 @@ kf_files_page_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->op_cancellable);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->sorted);
+  g_clear_object (&self->sorter);
   g_clear_object (&self->items);
+  g_clear_pointer (&self->file_codes, g_hash_table_unref);
   g_clear_pointer (&self->path, g_array_unref);
   g_clear_error (&self->error);
   g_free (self->search);
@@ -795,10 +922,13 @@ kf_files_page_get_property (GObject    *object,
       g_value_set_object (value, self->client);
       break;
     case PROP_CURRENT_FOLDER_ID:
-      g_value_set_string (value, current_id (self));
+      g_value_set_string (value, _kf_files_page_current_id (self));
       break;
     case PROP_LOADING:
       g_value_set_boolean (value, self->loading || self->loading_more);
+      break;
+    case PROP_SORT_ORDER:
+      g_value_set_string (value, sort_names[self->sort]);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -820,6 +950,9 @@ kf_files_page_set_property (GObject      *object,
       break;
     case PROP_CURRENT_FOLDER_ID:
       kf_files_page_set_current_folder_id (self, g_value_get_string (value));
+      break;
+    case PROP_SORT_ORDER:
+      set_sort (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -848,6 +981,11 @@ kf_files_page_class_init (KfFilesPageClass *klass)
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* "server" (the server's order, paged as scrolled), "name", "date"
+   * (newest first), "size" (largest first), "downloads" (most first). */
+  properties[PROP_SORT_ORDER] =
+    g_param_spec_string ("sort-order", NULL, NULL, "server",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   kf_app_ensure_resources ();
@@ -864,6 +1002,8 @@ kf_files_page_class_init (KfFilesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KfFilesPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, KfFilesPage, more_revealer);
   gtk_widget_class_bind_template_child (widget_class, KfFilesPage, more_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KfFilesPage, selection_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KfFilesPage, selection_label);
   gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
   /* The rows' factory in the template builds them by type name. */
   g_type_ensure (KF_TYPE_FILES_ROW);
@@ -877,6 +1017,9 @@ kf_files_page_class_init (KfFilesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "files.copy-direct-link", "s", direct_link_action);
   gtk_widget_class_install_action (widget_class, "files.open-direct-link", "s", direct_link_action);
 
+  gtk_widget_class_install_property_action (widget_class, "files.sort", "sort-order");
+  _kf_files_page_manage_class_init (widget_class);
+
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "files.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "files.up", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, GDK_ALT_MASK, "files.up", NULL);
@@ -885,27 +1028,29 @@ kf_files_page_class_init (KfFilesPageClass *klass)
 static void
 kf_files_page_init (KfFilesPage *self)
 {
-  GtkNoSelection *selection;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->items = g_list_store_new (KF_TYPE_FILES_ITEM);
+  self->file_codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->path = g_array_new (FALSE, TRUE, sizeof (PathPart));
   g_array_set_clear_func (self->path, path_part_clear);
   path_push (self, ROOT_ID, _("All Files"));
   self->op_cancellable = g_cancellable_new ();
   self->total = -1;
 
-  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->items)));
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
-  g_object_unref (selection);
+  self->sorter = gtk_custom_sorter_new (sort_items_cb, self, NULL);
+  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->items)),
+                                          GTK_SORTER (g_object_ref (self->sorter)));
+  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->sorted)));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  _kf_files_page_manage_init (self);
 
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                            G_CALLBACK (adjustment_changed_cb), self, 0);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
                            G_CALLBACK (adjustment_changed_cb), self, 0);
 
-  update_view (self);
+  _kf_files_page_update_view (self);
 }
 
 GtkWidget *
@@ -937,7 +1082,7 @@ kf_files_page_set_client (KfFilesPage *self,
   if (client == NULL || gtk_widget_get_mapped (GTK_WIDGET (self)))
     kf_files_page_reload (self);
   else
-    update_view (self);
+    _kf_files_page_update_view (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_FOLDER_ID]);
@@ -948,7 +1093,7 @@ kf_files_page_get_current_folder_id (KfFilesPage *self)
 {
   g_return_val_if_fail (KF_IS_FILES_PAGE (self), NULL);
 
-  return current_id (self);
+  return _kf_files_page_current_id (self);
 }
 
 void
@@ -960,7 +1105,7 @@ kf_files_page_set_current_folder_id (KfFilesPage *self,
   if (folder_id == NULL || *folder_id == '\0')
     folder_id = ROOT_ID;
 
-  if (g_strcmp0 (folder_id, current_id (self)) == 0)
+  if (g_strcmp0 (folder_id, _kf_files_page_current_id (self)) == 0)
     return;
 
   /* Only the ID is known: the path shows it under the root. */
@@ -985,7 +1130,7 @@ kf_files_page_open_folder (KfFilesPage *self,
   g_return_if_fail (KF_IS_FILES_PAGE (self));
   g_return_if_fail (folder_id != NULL);
 
-  if (searching (self))
+  if (_kf_files_page_searching (self))
     {
       /* Leaving the search: the folder opens from the root. */
       g_clear_pointer (&self->search, g_free);
@@ -1031,6 +1176,14 @@ kf_files_page_get_items (KfFilesPage *self)
   g_return_val_if_fail (KF_IS_FILES_PAGE (self), NULL);
 
   return G_LIST_MODEL (self->items);
+}
+
+GtkSelectionModel *
+kf_files_page_get_selection (KfFilesPage *self)
+{
+  g_return_val_if_fail (KF_IS_FILES_PAGE (self), NULL);
+
+  return GTK_SELECTION_MODEL (self->selection);
 }
 
 gboolean

@@ -10,9 +10,15 @@ G_BEGIN_DECLS
 #define KF_TYPE_FILES_PAGE (kf_files_page_get_type ())
 G_DECLARE_FINAL_TYPE (KfFilesPage, kf_files_page, KF, FILES_PAGE, AdwBin)
 
-/* Actions: "files.refresh", "files.up", "files.new-folder", and with a file
- * code ("s"): "files.rename", "files.copy-link", "files.copy-direct-link",
- * "files.open-direct-link". */
+/* Actions: "files.refresh", "files.up", "files.new-folder", "files.sort"
+ * (the "sort-order" property), with a file code ("s"): "files.rename",
+ * "files.copy-link", "files.copy-direct-link", "files.open-direct-link",
+ * "files.clone", "files.details", "files.move-file" (the folder picker);
+ * with a folder ID ("s"): "files.rename-folder"; "files.move" ("(ass)":
+ * codes and the folder to move them into, what a drop on a folder row does);
+ * on the selection: "files.copy-links", "files.move-selection",
+ * "files.clone-selection", "files.details-selection",
+ * "files.rename-selection", "files.select-none". */
 
 GtkWidget  *kf_files_page_new                   (KfClient    *client);
 KfClient   *kf_files_page_get_client            (KfFilesPage *self);
@@ -30,8 +36,14 @@ void        kf_files_page_set_search_text       (KfFilesPage *self,
                                                  const char  *text);
 void        kf_files_page_reload                (KfFilesPage *self);
 gboolean    kf_files_page_get_loading           (KfFilesPage *self);
-/* KfFilesItem rows shown: folders first, then the files loaded so far. */
+/* KfFilesItem rows: folders first, then the files loaded so far, in the
+ * server's order. */
 GListModel *kf_files_page_get_items             (KfFilesPage *self);
+/* The rows as the list shows them (sorted), and which are selected. */
+GtkSelectionModel *kf_files_page_get_selection  (KfFilesPage *self);
+/* Copies the links of the selected files, one a line ("files.copy-links",
+ * what Ctrl+C does in the list); FALSE when no file is selected. */
+gboolean    kf_files_page_copy_selected_links   (KfFilesPage *self);
 /* TRUE while more files can be fetched by scrolling. */
 gboolean    kf_files_page_get_has_more          (KfFilesPage *self);
 /* Fetches the next page, as scrolling near the end does. */

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "kf-files-page-private.h"
 #include "kf-files-row.h"
 #include "kf-pages-util.h"
 #include "kf-util.h"
@@ -19,6 +20,7 @@ struct _KfFilesRow
   GtkWidget      *copy_button;
   GtkWidget      *direct_button;
   GtkWidget      *rename_button;
+  GtkWidget      *more_button;
   GtkWidget      *arrow;
 };
 
@@ -34,8 +36,8 @@ static GParamSpec *properties[N_PROPS];
 
 /* "2026-11-28 18:01:18" as the server wrote it, in the user's format. Its
  * time zone is the server's and unknown, so the time is shown unconverted. */
-static char *
-format_uploaded (const char *uploaded)
+char *
+kf_files_row_format_uploaded (const char *uploaded)
 {
   int y, mo, d, h, mi, s;
   g_autoptr(GDateTime) date = NULL;
@@ -59,7 +61,7 @@ format_details (KfFilesItem *item)
   if (kf_files_item_get_size (item) >= 0)
     g_ptr_array_add (parts, kf_format_size (kf_files_item_get_size (item)));
   if (kf_files_item_get_uploaded (item) != NULL)
-    g_ptr_array_add (parts, format_uploaded (kf_files_item_get_uploaded (item)));
+    g_ptr_array_add (parts, kf_files_row_format_uploaded (kf_files_item_get_uploaded (item)));
   if (kf_files_item_get_downloads (item) >= 0)
     {
       gint64 n = kf_files_item_get_downloads (item);
@@ -89,6 +91,7 @@ update (KfFilesRow *self)
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->copy_button), NULL);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->rename_button), NULL);
       gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->direct_button), NULL);
+      gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->more_button), NULL);
       return;
     }
 
@@ -101,8 +104,12 @@ update (KfFilesRow *self)
 
   gtk_widget_set_visible (self->copy_button, !folder);
   gtk_widget_set_visible (self->direct_button, !folder);
-  gtk_widget_set_visible (self->rename_button, !folder);
+  gtk_widget_set_visible (self->more_button, !folder);
   gtk_widget_set_visible (self->arrow, folder);
+  gtk_widget_set_tooltip_text (self->rename_button, folder ? _("Rename Folder…") : _("Rename…"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->rename_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  folder ? _("Rename folder") : _("Rename"), -1);
 
   if (!folder)
     {
@@ -113,9 +120,24 @@ update (KfFilesRow *self)
 
       g_menu_item_set_action_and_target_value (copy_item, "files.copy-direct-link", target);
       g_menu_item_set_action_and_target_value (open_item, "files.open-direct-link", target);
+      g_autoptr(GMenu) more = g_menu_new ();
+      const struct { const char *label, *action; } more_items[] = {
+        { N_("_Details"), "files.details" },
+        { N_("_Clone"), "files.clone" },
+        { N_("_Move to…"), "files.move-file" },
+      };
+
       g_menu_append_item (menu, copy_item);
       g_menu_append_item (menu, open_item);
       gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->direct_button), G_MENU_MODEL (menu));
+      for (guint i = 0; i < G_N_ELEMENTS (more_items); i++)
+        {
+          g_autoptr(GMenuItem) more_item = g_menu_item_new (_(more_items[i].label), NULL);
+
+          g_menu_item_set_action_and_target_value (more_item, more_items[i].action, target);
+          g_menu_append_item (more, more_item);
+        }
+      gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->more_button), G_MENU_MODEL (more));
       /* Name and target together: an action with a parameter and no target warns. */
       gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->copy_button), target);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->copy_button), "files.copy-link");
@@ -124,9 +146,55 @@ update (KfFilesRow *self)
     }
   else
     {
+      g_autoptr(GVariant) target = g_variant_ref_sink (g_variant_new_string (kf_files_item_get_id (item)));
+
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->copy_button), NULL);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->rename_button), NULL);
+      gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->more_button), NULL);
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->rename_button), target);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->rename_button), "files.rename-folder");
     }
+}
+
+/* Drag and drop: a file row (with the rest of the selection, if it is
+ * selected) can be dropped on a folder row, which moves the files there. */
+
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 KfFilesRow    *self)
+{
+  GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (self), KF_TYPE_FILES_PAGE);
+
+  if (self->item == NULL || kf_files_item_is_folder (self->item) || page == NULL)
+    return NULL;
+  return _kf_files_page_drag_content (KF_FILES_PAGE (page), self->item);
+}
+
+static gboolean
+drop_accept_cb (GtkDropTarget *target,
+                GdkDrop       *drop,
+                KfFilesRow    *self)
+{
+  return self->item != NULL && kf_files_item_is_folder (self->item) &&
+         gdk_content_formats_contain_gtype (gdk_drop_get_formats (drop), G_TYPE_STRV);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         KfFilesRow    *self)
+{
+  const char * const *codes = g_value_get_boxed (value);
+
+  if (self->item == NULL || !kf_files_item_is_folder (self->item) ||
+      codes == NULL || codes[0] == NULL)
+    return FALSE;
+
+  return gtk_widget_activate_action (GTK_WIDGET (self), "files.move", "(^ass)",
+                                     codes, kf_files_item_get_id (self->item));
 }
 
 static void
@@ -201,13 +269,27 @@ kf_files_row_class_init (KfFilesRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KfFilesRow, copy_button);
   gtk_widget_class_bind_template_child (widget_class, KfFilesRow, direct_button);
   gtk_widget_class_bind_template_child (widget_class, KfFilesRow, rename_button);
+  gtk_widget_class_bind_template_child (widget_class, KfFilesRow, more_button);
   gtk_widget_class_bind_template_child (widget_class, KfFilesRow, arrow);
 }
 
 static void
 kf_files_row_init (KfFilesRow *self)
 {
+  GtkDragSource *source;
+  GtkDropTarget *target;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  source = gtk_drag_source_new ();
+  gtk_drag_source_set_actions (source, GDK_ACTION_MOVE | GDK_ACTION_COPY);
+  g_signal_connect_object (source, "prepare", G_CALLBACK (drag_prepare_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (source));
+
+  target = gtk_drop_target_new (G_TYPE_STRV, GDK_ACTION_MOVE);
+  g_signal_connect_object (target, "accept", G_CALLBACK (drop_accept_cb), self, 0);
+  g_signal_connect_object (target, "drop", G_CALLBACK (drop_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
 }
 
 KfFilesItem *

@@ -18,4 +18,8 @@ KfFilesItem *kf_files_row_get_item    (KfFilesRow  *self);
 void         kf_files_row_set_item    (KfFilesRow  *self,
                                        KfFilesItem *item);
 
+/* "2026-11-28 18:01:18" as the server wrote it, in the user's date format;
+ * the text itself when it is not such a date. */
+char        *kf_files_row_format_uploaded (const char *uploaded);
+
 G_END_DECLS

@@ -220,6 +220,11 @@ copy_action (GtkWidget  *widget,
   /* Ctrl+C on an upload row copies its link; anywhere else it copies text. */
   if (kf_upload_page_get_focused_item (self->upload_page) != NULL)
     gtk_widget_activate_action (GTK_WIDGET (self->upload_page), "upload.copy-focused-link", NULL);
+  /* in the Files list (not its search entry): the selected files' links */
+  else if (focus != NULL && !GTK_IS_EDITABLE (focus) &&
+           gtk_widget_is_ancestor (focus, GTK_WIDGET (self->files_page)) &&
+           kf_files_page_copy_selected_links (self->files_page))
+    ;
   else if (focus != NULL)
     gtk_widget_activate_action (focus, "clipboard.copy", NULL);
 }

@@ -178,3 +178,34 @@ kf_files_item_get_url (KfFilesItem *self)
 
   return self->url;
 }
+
+/* g_set_str is GLib 2.76 */
+static void
+replace_str (char       **field,
+             const char  *value)
+{
+  char *copy = g_strdup (value);
+
+  g_free (*field);
+  *field = copy;
+}
+
+void
+kf_files_item_update (KfFilesItem      *self,
+                      const KfFileInfo *info)
+{
+  g_return_if_fail (KF_IS_FILES_ITEM (self));
+  g_return_if_fail (info != NULL);
+
+  if (info->name != NULL)
+    replace_str (&self->name, info->name);
+  if (info->size >= 0)
+    self->size = info->size;
+  if (info->downloads >= 0)
+    self->downloads = info->downloads;
+  if (info->uploaded != NULL)
+    replace_str (&self->uploaded, info->uploaded);
+  if (info->url != NULL)
+    replace_str (&self->url, info->url);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}

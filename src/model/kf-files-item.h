@@ -20,6 +20,10 @@ const char  *kf_files_item_get_id        (KfFilesItem      *self);
 const char  *kf_files_item_get_name      (KfFilesItem      *self);
 void         kf_files_item_set_name      (KfFilesItem      *self,
                                           const char       *name);
+/* Takes what @info knows (name, size, downloads, date, link) from a fresher
+ * answer about the same file; notifies "name" (rows redraw on any notify). */
+void         kf_files_item_update        (KfFilesItem      *self,
+                                          const KfFileInfo *info);
 gint64       kf_files_item_get_size      (KfFilesItem      *self);
 gint64       kf_files_item_get_downloads (KfFilesItem      *self);
 const char  *kf_files_item_get_uploaded  (KfFilesItem      *self);

@@ -177,6 +177,33 @@ test_shots_files (gconstpointer data)
                             g_list_model_get_n_items (kf_files_page_get_items (KF_FILES_PAGE (page))) > 0, 20);
   save (page, "files", dark);
 
+  /* Two files selected: the bar of actions; then the folder picker and the
+   * details of one file. */
+  {
+    GtkSelectionModel *selection = kf_files_page_get_selection (KF_FILES_PAGE (page));
+    GtkWidget *dialog;
+
+    gtk_selection_model_select_item (selection, 2, TRUE);
+    gtk_selection_model_select_item (selection, 3, FALSE);
+    kf_pages_test_run_for (300);
+    save (page, "files-selection", dark);
+
+    g_assert_true (gtk_widget_activate_action (page, "files.move-selection", NULL));
+    dialog = kf_pages_test_wait_dialog ();
+    kf_pages_test_wait_until (kf_pages_test_shows_text (dialog, "Documents"), 20);
+    kf_pages_test_run_for (300);
+    save (dialog, "files-move", dark);
+    kf_pages_test_click_response (dialog, "_Cancel");
+
+    gtk_selection_model_select_item (selection, 2, TRUE);
+    g_assert_true (gtk_widget_activate_action (page, "files.details-selection", NULL));
+    dialog = kf_pages_test_wait_dialog ();
+    kf_pages_test_run_for (300);
+    save (dialog, "files-details", dark);
+    kf_pages_test_click_response (dialog, "_Close");
+    gtk_selection_model_unselect_all (selection);
+  }
+
   kf_files_page_open_folder (KF_FILES_PAGE (page), "2", "Backups");
   kf_pages_test_wait_until (!kf_files_page_get_loading (KF_FILES_PAGE (page)), 20);
   save (page, "files-empty", dark);
