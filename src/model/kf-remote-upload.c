@@ -457,12 +457,9 @@ kf_remote_upload_new (KfClient   *client,
                        NULL);
 }
 
-void
-kf_remote_upload_start (KfRemoteUpload *self)
+static void
+begin_waiting (KfRemoteUpload *self)
 {
-  g_return_if_fail (KF_IS_REMOTE_UPLOAD (self));
-  g_return_if_fail (self->state == KF_REMOTE_UPLOAD_WAITING);
-
   self->delay_ms = self->first_delay_ms;
   self->started_at = g_get_monotonic_time ();
   /* In milliseconds: g_timeout_add_seconds() may fire up to a second early,
@@ -471,6 +468,29 @@ kf_remote_upload_start (KfRemoteUpload *self)
     self->wait_timeout_id = g_timeout_add (self->wait_timeout <= G_MAXUINT / 1000 ? self->wait_timeout * 1000
                                                                                    : G_MAXUINT,
                                            wait_timeout_cb, self);
+}
+
+void
+kf_remote_upload_resume (KfRemoteUpload *self,
+                         const char     *file_code)
+{
+  g_return_if_fail (KF_IS_REMOTE_UPLOAD (self));
+  g_return_if_fail (self->state == KF_REMOTE_UPLOAD_WAITING);
+  g_return_if_fail (file_code != NULL && *file_code != '\0');
+
+  begin_waiting (self);
+  set_string (self, &self->file_code, file_code, PROP_FILE_CODE);
+  set_state (self, KF_REMOTE_UPLOAD_WORKING);
+  poll_status (self);
+}
+
+void
+kf_remote_upload_start (KfRemoteUpload *self)
+{
+  g_return_if_fail (KF_IS_REMOTE_UPLOAD (self));
+  g_return_if_fail (self->state == KF_REMOTE_UPLOAD_WAITING);
+
+  begin_waiting (self);
   set_state (self, KF_REMOTE_UPLOAD_STARTING);
   kf_client_remote_upload_async (self->client, self->url, self->folder_id, self->cancellable,
                                  upload_started_cb, g_object_ref (self));

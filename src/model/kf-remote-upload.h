@@ -35,6 +35,10 @@ KfRemoteUpload      *kf_remote_upload_new               (KfClient       *client,
                                                          const char     *url,
                                                          const char     *folder_id);
 void                 kf_remote_upload_start             (KfRemoteUpload *self);
+/* Instead of start: the server took the job earlier (@file_code, from
+ * "file-code" then), e.g. before a restart; its status is polled again. */
+void                 kf_remote_upload_resume            (KfRemoteUpload *self,
+                                                         const char     *file_code);
 void                 kf_remote_upload_cancel            (KfRemoteUpload *self);
 const char          *kf_remote_upload_get_url           (KfRemoteUpload *self);
 KfRemoteUploadState  kf_remote_upload_get_state         (KfRemoteUpload *self);

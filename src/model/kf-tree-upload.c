@@ -249,7 +249,15 @@ queue_files (GTask *task)
                                             n);
       /* The queue lists new files on top, in the order given. */
       for (guint i = 0; i < n; i++)
-        g_ptr_array_add (upload->items, g_list_model_get_item (model, i));
+        {
+          KfUploadItem *item = g_list_model_get_item (model, i);
+          int dir = g_array_index (scan->file_dirs, int, i);
+
+          /* Kept with the saved queue, to say where a restored row goes. */
+          if (dir >= 0)
+            kf_upload_item_set_folder_path (item, ((KfScanDir *) g_ptr_array_index (scan->dirs, dir))->path);
+          g_ptr_array_add (upload->items, item);
+        }
     }
 
   upload->n_created = state->n_created;

@@ -24,6 +24,8 @@ struct _KfUploadItem {
   char          *file_code;
   GDateTime     *date;
   gboolean       remote;
+  gint64         mtime;
+  char          *folder_path;
 
   gint64         sample_time_us;
   gint64         sample_bytes;
@@ -72,6 +74,7 @@ kf_upload_item_finalize (GObject *object)
   g_clear_error (&self->error);
   g_free (self->link);
   g_free (self->file_code);
+  g_free (self->folder_path);
   g_clear_pointer (&self->date, g_date_time_unref);
 
   G_OBJECT_CLASS (kf_upload_item_parent_class)->finalize (object);
@@ -163,6 +166,7 @@ kf_upload_item_init (KfUploadItem *self)
 {
   self->size = -1;
   self->eta = -1;
+  self->mtime = -1;
 }
 
 KfUploadItem *
@@ -527,4 +531,39 @@ kf_upload_item_set_progress (KfUploadItem *self,
   if (self->state != KF_UPLOAD_STATE_UPLOADING)
     return;
   set_double (self, &self->progress, CLAMP (progress, 0, 1), PROP_PROGRESS);
+}
+
+void
+kf_upload_item_set_mtime (KfUploadItem *self,
+                          gint64        mtime)
+{
+  g_return_if_fail (KF_IS_UPLOAD_ITEM (self));
+
+  self->mtime = mtime;
+}
+
+gint64
+kf_upload_item_get_mtime (KfUploadItem *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_ITEM (self), -1);
+
+  return self->mtime;
+}
+
+void
+kf_upload_item_set_folder_path (KfUploadItem *self,
+                                const char   *folder_path)
+{
+  g_return_if_fail (KF_IS_UPLOAD_ITEM (self));
+
+  g_free (self->folder_path);
+  self->folder_path = g_strdup (folder_path);
+}
+
+const char *
+kf_upload_item_get_folder_path (KfUploadItem *self)
+{
+  g_return_val_if_fail (KF_IS_UPLOAD_ITEM (self), NULL);
+
+  return self->folder_path;
 }

@@ -89,6 +89,16 @@ void           kf_upload_item_set_error         (KfUploadItem  *self,
 void           kf_upload_item_set_remote        (KfUploadItem  *self,
                                                  gboolean       remote);
 gboolean       kf_upload_item_get_remote        (KfUploadItem  *self);
+/* The file's last change when it was queued (µs since 1970, -1 unknown),
+ * so a restart can tell a file that changed since. */
+void           kf_upload_item_set_mtime         (KfUploadItem  *self,
+                                                 gint64         mtime);
+gint64         kf_upload_item_get_mtime         (KfUploadItem  *self);
+/* Tree uploads: the path of the file's folder in the tree ("Photos/2024"),
+ * or NULL. */
+void           kf_upload_item_set_folder_path   (KfUploadItem  *self,
+                                                 const char    *folder_path);
+const char    *kf_upload_item_get_folder_path   (KfUploadItem  *self);
 /* For uploads whose bytes are not seen (remote): the fraction done, 0 to 1. */
 void           kf_upload_item_set_progress      (KfUploadItem  *self,
                                                  double         progress);

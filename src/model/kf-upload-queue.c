@@ -4,7 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "kf-remote-upload.h"
-#include "kf-upload-queue.h"
+#include "kf-upload-queue-private.h"
 
 /* Rows are refreshed at most this often while uploading. */
 #define PROGRESS_INTERVAL_MS 250
@@ -12,48 +12,6 @@
 #define DEFAULT_MAX_RETRIES 3
 #define DEFAULT_RETRY_DELAY_MS 5000
 #define MAX_RETRY_DELAY_MS (5 * 60 * 1000)
-
-typedef struct {
-  KfUploadQueue *queue;
-  KfUploadItem  *item;
-  GCancellable  *cancellable;
-  gint64         sent;
-  gint64         total;
-  gboolean       stopping;   /* end as "not finished", not "cancelled" */
-  gboolean       removing;   /* the row is gone: record nothing */
-  gboolean       pausing;    /* end as "paused", not "cancelled" */
-  gboolean       resume;     /* resumed while it was being paused: queue it again */
-} Job;
-
-struct _KfUploadQueue {
-  GObject       parent_instance;
-
-  GListStore   *store;
-  GHashTable   *by_id;       /* id -> KfUploadItem* (borrowed from the store) */
-  GQueue        waiting;     /* KfUploadItem* (owned), oldest first */
-  GHashTable   *jobs;        /* KfUploadItem* -> Job* (borrowed) */
-  GHashTable   *remotes;     /* KfUploadItem* (owned) -> KfRemoteUpload* (owned) */
-  GHashTable   *folders;     /* KfUploadItem* (owned) -> folder ID, when not the default */
-  GHashTable   *retrying;    /* KfUploadItem* (owned) -> source ID of its retry timer */
-  GHashTable   *retries;     /* KfUploadItem* (owned) -> automatic retries made so far */
-  GHashTable   *paused;      /* KfUploadItem* (owned), the set of paused rows */
-  GHashTable   *turns;       /* KfUploadItem* (owned) -> when it was queued (1, 2, ...) */
-  guint64       next_turn;
-  GPtrArray    *batch_items; /* KfUploadItem* (owned) since the queue was last idle */
-  guint         max_retries;
-  guint         retry_delay_ms;
-  KfHistory    *history;
-  KfClient     *client;
-  guint         max_parallel;
-  KfUploadType  upload_type;
-  char         *folder_id;
-  gboolean      report_progress;
-  guint         tick_id;
-
-  guint         batch_done;
-  guint         batch_failed;
-  GPtrArray    *batch_links;
-};
 
 G_DEFINE_FINAL_TYPE (KfUploadQueue, kf_upload_queue, G_TYPE_OBJECT)
 
@@ -113,6 +71,8 @@ job_ref (Job *job)
 static void
 notify_pending (KfUploadQueue *self)
 {
+  /* Every change of what is pending comes through here: the saved queue follows. */
+  _kf_upload_queue_mark_dirty (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
 }
 
@@ -121,6 +81,7 @@ add_paused (KfUploadQueue *self,
             KfUploadItem  *item)
 {
   kf_upload_item_set_paused (item);
+  _kf_upload_queue_mark_dirty (self);
   if (g_hash_table_add (self->paused, g_object_ref (item)))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PAUSED]);
 }
@@ -141,6 +102,7 @@ drop_paused (KfUploadQueue *self,
 {
   if (!g_hash_table_remove (self->paused, item))
     return FALSE;
+  _kf_upload_queue_mark_dirty (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PAUSED]);
   return TRUE;
 }
@@ -460,10 +422,23 @@ start_job (KfUploadQueue *self,
   update_tick (self);
 }
 
+static void start_remote (KfUploadQueue *self,
+                          KfUploadItem  *item);
+
 static void
 pump (KfUploadQueue *self)
 {
   gboolean started = FALSE;
+
+  /* Restored remote jobs, once there is someone to ask about them. */
+  while (self->client != NULL &&
+         kf_client_has_api_key (self->client) &&
+         self->remote_waiting.length > 0)
+    {
+      g_autoptr(KfUploadItem) item = g_queue_pop_head (&self->remote_waiting);
+
+      start_remote (self, item);
+    }
 
   while (self->client != NULL &&
          kf_client_has_api_key (self->client) &&
@@ -511,6 +486,8 @@ kf_upload_queue_dispose (GObject *object)
       g_hash_table_remove_all (self->retrying);
     }
   g_queue_clear_full (&self->waiting, g_object_unref);
+  g_queue_clear_full (&self->remote_waiting, g_object_unref);
+  _kf_upload_queue_save_dispose (self);
   g_clear_object (&self->client);
   g_clear_object (&self->history);
 
@@ -532,6 +509,7 @@ kf_upload_queue_finalize (GObject *object)
   g_clear_pointer (&self->retries, g_hash_table_unref);
   g_clear_pointer (&self->paused, g_hash_table_unref);
   g_clear_pointer (&self->turns, g_hash_table_unref);
+  g_clear_pointer (&self->job_ids, g_hash_table_unref);
   g_clear_pointer (&self->batch_items, g_ptr_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_object (&self->store);
@@ -651,6 +629,8 @@ kf_upload_queue_init (KfUploadQueue *self)
   self->retries = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->paused = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->turns = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->job_ids = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
+  g_queue_init (&self->remote_waiting);
   self->batch_items = g_ptr_array_new_with_free_func (g_object_unref);
   self->max_retries = DEFAULT_MAX_RETRIES;
   self->retry_delay_ms = DEFAULT_RETRY_DELAY_MS;
@@ -775,6 +755,7 @@ insert_items (KfUploadQueue *self,
       g_hash_table_insert (self->by_id, (gpointer) kf_upload_item_get_id (item), item);
     }
   g_list_store_splice (self->store, position, 0, items->pdata, items->len);
+  _kf_upload_queue_mark_dirty (self);
 }
 
 void
@@ -824,6 +805,8 @@ add_files (KfUploadQueue      *self,
     }
 
   insert_items (self, 0, items);
+  if (self->track_files)
+    _kf_upload_queue_track_files (self, items);
   notify_pending (self);
   pump (self);
 }
@@ -892,6 +875,8 @@ remote_progress_cb (KfRemoteUpload *remote,
 
   if (item != NULL && progress >= 0)
     kf_upload_item_set_progress (item, progress / 100.0);
+  /* The server's last report is saved with the job (once per poll at most). */
+  _kf_upload_queue_mark_dirty (self);
 }
 
 static void
@@ -907,6 +892,7 @@ remote_finished_cb (KfRemoteUpload *remote,
   item = key;
   g_signal_handlers_disconnect_by_data (remote, self);
   g_object_unref (value);
+  g_hash_table_remove (self->job_ids, item);
 
   switch (kf_remote_upload_get_state (remote))
     {
@@ -942,6 +928,7 @@ start_remote (KfUploadQueue *self,
               KfUploadItem  *item)
 {
   const char *folder_id = g_hash_table_lookup (self->folders, item);
+  const char *job_id;
   KfRemoteUpload *remote;
 
   if (self->client == NULL || !kf_client_has_api_key (self->client))
@@ -952,14 +939,20 @@ start_remote (KfUploadQueue *self,
 
   remote = kf_remote_upload_new (self->client, kf_upload_item_get_name (item),
                                  folder_id ? folder_id : self->folder_id);
+  job_id = g_hash_table_lookup (self->job_ids, item);
   g_hash_table_insert (self->remotes, g_object_ref (item), remote);
   if (!g_ptr_array_find (self->batch_items, item, NULL))
     g_ptr_array_add (self->batch_items, g_object_ref (item));
   kf_upload_item_set_uploading (item);
   g_signal_connect (remote, "notify::progress", G_CALLBACK (remote_progress_cb), self);
   g_signal_connect (remote, "finished", G_CALLBACK (remote_finished_cb), self);
+  g_signal_connect_swapped (remote, "notify::file-code", G_CALLBACK (_kf_upload_queue_mark_dirty), self);
   notify_pending (self);
-  kf_remote_upload_start (remote);
+  /* A job restored from the saved queue is polled again, not sent again. */
+  if (job_id != NULL)
+    kf_remote_upload_resume (remote, job_id);
+  else
+    kf_remote_upload_start (remote);
 }
 
 KfUploadItem *
@@ -1037,6 +1030,20 @@ kf_upload_queue_lookup (KfUploadQueue *self,
 }
 
 static gboolean
+drop_remote_waiting (KfUploadQueue *self,
+                     KfUploadItem  *item)
+{
+  GList *link = g_queue_find (&self->remote_waiting, item);
+
+  g_hash_table_remove (self->job_ids, item);
+  if (link == NULL)
+    return FALSE;
+  g_queue_delete_link (&self->remote_waiting, link);
+  g_object_unref (item);
+  return TRUE;
+}
+
+static gboolean
 drop_waiting (KfUploadQueue *self,
               KfUploadItem  *item)
 {
@@ -1072,7 +1079,8 @@ kf_upload_queue_cancel (KfUploadQueue *self,
       return;
     }
 
-  if (drop_waiting (self, item) || drop_retrying (self, item) || drop_paused (self, item))
+  if (drop_waiting (self, item) || drop_retrying (self, item) || drop_paused (self, item) ||
+      drop_remote_waiting (self, item))
     {
       g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                                      _("The upload was cancelled."));
@@ -1135,6 +1143,7 @@ kf_upload_queue_remove (KfUploadQueue *self,
       g_cancellable_cancel (job->cancellable);
     }
   drop_remote (self, item);
+  drop_remote_waiting (self, item);
   drop_waiting (self, item);
   drop_retrying (self, item);
   drop_paused (self, item);
@@ -1164,6 +1173,13 @@ kf_upload_queue_stop_all (KfUploadQueue *self)
     {
       g_autoptr(KfUploadItem) item = g_queue_pop_head (&self->waiting);
 
+      kf_upload_item_set_not_finished (item);
+    }
+  while (self->remote_waiting.length > 0)
+    {
+      g_autoptr(KfUploadItem) item = g_queue_pop_head (&self->remote_waiting);
+
+      g_hash_table_remove (self->job_ids, item);
       kf_upload_item_set_not_finished (item);
     }
 
@@ -1211,7 +1227,7 @@ kf_upload_queue_get_n_pending (KfUploadQueue *self)
   g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), 0);
 
   return self->waiting.length + g_hash_table_size (self->jobs) + g_hash_table_size (self->remotes) +
-         g_hash_table_size (self->retrying);
+         g_hash_table_size (self->retrying) + self->remote_waiting.length;
 }
 
 guint
@@ -1648,4 +1664,49 @@ kf_upload_queue_get_n_paused (KfUploadQueue *self)
   g_return_val_if_fail (KF_IS_UPLOAD_QUEUE (self), 0);
 
   return g_hash_table_size (self->paused);
+}
+
+/* For kf-upload-queue-save.c ------------------------------------------------ */
+
+void
+_kf_upload_queue_insert_restored (KfUploadQueue *self,
+                                  guint          position,
+                                  GPtrArray     *items)
+{
+  insert_items (self, MIN (position, g_list_model_get_n_items (G_LIST_MODEL (self->store))), items);
+}
+
+void
+_kf_upload_queue_add_paused (KfUploadQueue *self,
+                             KfUploadItem  *item)
+{
+  /* Its turn is kept, so resuming them all starts them in their old order. */
+  g_hash_table_replace (self->turns, g_object_ref (item), GSIZE_TO_POINTER ((gsize) ++self->next_turn));
+  add_paused (self, item);
+}
+
+void
+_kf_upload_queue_enqueue (KfUploadQueue *self,
+                          KfUploadItem  *item)
+{
+  if (kf_upload_item_get_remote (item))
+    {
+      g_queue_push_tail (&self->remote_waiting, g_object_ref (item));
+      return;
+    }
+  if (!g_ptr_array_find (self->batch_items, item, NULL))
+    g_ptr_array_add (self->batch_items, g_object_ref (item));
+  enqueue (self, item);
+}
+
+void
+_kf_upload_queue_pump (KfUploadQueue *self)
+{
+  pump (self);
+}
+
+void
+_kf_upload_queue_notify_pending (KfUploadQueue *self)
+{
+  notify_pending (self);
 }

@@ -5,6 +5,7 @@
 
 #include "kf-client.h"
 #include "kf-history.h"
+#include "kf-queue-file.h"
 #include "kf-upload-item.h"
 
 G_BEGIN_DECLS
@@ -141,6 +142,39 @@ guint          kf_upload_queue_get_n_pausable   (KfUploadQueue *self);
 
 /* Stops every upload, keeping them as not finished (signing out, quitting). */
 void           kf_upload_queue_stop_all         (KfUploadQueue *self);
+
+/* The saved queue (kf-queue-file.h). Without one (the command line),
+ * nothing is saved or restored.
+ *
+ * Restoring reads @file in a worker thread, checking each local file
+ * against the size and last change it had when queued, and lists the saved
+ * rows below the current ones, in their saved order: local files paused, or
+ * waiting when @start (they then start oldest first, as before); a file that
+ * changed, vanished or cannot be read is failed, saying so, and not
+ * uploaded; remote jobs are polled again (or asked for again, if the server
+ * had not taken them yet) once the queue has a signed-in client; failed
+ * remote jobs come back failed, with their message. Call it before
+ * kf_upload_queue_load_history(). From then on every change is saved to
+ * @file (changes close together as one write). A file that cannot be read
+ * is moved aside, the restore fails with its error and the queue is saved
+ * to @file from then on all the same. */
+void           kf_upload_queue_restore_async    (KfUploadQueue       *self,
+                                                 KfQueueFile         *file,
+                                                 gboolean             start,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean       kf_upload_queue_restore_finish   (KfUploadQueue       *self,
+                                                 GAsyncResult        *result,
+                                                 guint               *n_restored,
+                                                 GError             **error);
+/* Writes the queue as it is now, waits for it, and stops saving: for
+ * quitting, before kf_upload_queue_stop_all(), so the rows it stops are
+ * saved as they were. */
+gboolean       kf_upload_queue_finish_saving    (KfUploadQueue       *self,
+                                                 GError             **error);
+/* The file the queue is saved to, or NULL. */
+KfQueueFile   *kf_upload_queue_get_queue_file   (KfUploadQueue       *self);
 
 guint          kf_upload_queue_get_n_pending    (KfUploadQueue *self);
 /* Running uploads, remote ones included (they do not count against the

@@ -6,8 +6,8 @@
 G_BEGIN_DECLS
 
 /* The file loaders' parsers, on bytes instead of a file, for the fuzz
- * targets (tests/fuzz/). They read exactly as kf_ledger_load() and
- * kf_history_load() do, without touching the disk. */
+ * targets (tests/fuzz/). They read exactly as kf_ledger_load(),
+ * kf_history_load() and kf_queue_file_load() do, without touching the disk. */
 
 /* Returns KfVoucherEntry*, oldest first; @path only names the file in
  * messages. */
@@ -19,5 +19,9 @@ GPtrArray *kf_ledger_parse  (const char  *data,
 GPtrArray *kf_history_parse (const char  *data,
                              gsize        length,
                              GError     **error);
+/* Returns KfQueueEntry*, in list order (kf_queue_file_load()). */
+GPtrArray *kf_queue_file_parse (const char  *data,
+                                gsize        length,
+                                GError     **error);
 
 G_END_DECLS
