@@ -195,6 +195,14 @@ count_dialogs (void)
   return dialogs->len;
 }
 
+static gboolean
+dialog_is_shown (GtkWidget *dialog)
+{
+  g_autoptr(GPtrArray) dialogs = kf_pages_test_list_dialogs ();
+
+  return g_ptr_array_find (dialogs, dialog, NULL);
+}
+
 GtkWidget *
 kf_pages_test_wait_dialog (void)
 {
@@ -341,4 +349,8 @@ kf_pages_test_click_response (GtkWidget  *dialog,
     }
   g_assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
+
+  /* A response closes the alert, but an AdwAlertDialog stays listed while
+   * it animates closed: the next alert is only told apart once it is gone. */
+  kf_pages_test_wait_until (!dialog_is_shown (dialog), 10);
 }
