@@ -833,7 +833,8 @@ test_files_details (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "files.details-selection", NULL));
   dialog = kf_pages_test_wait_dialog ();
   link = kf_client_build_file_url (fixture->client, fixture->codes[0]);
-  g_assert_true (kf_pages_test_shows_text (dialog, "alpha.txt"));
+  /* An AdwAlertDialog (libadwaita 1.5 and newer) shows its content once it has opened. */
+  kf_pages_test_wait_until (kf_pages_test_shows_text (dialog, "alpha.txt"), 10);
   g_assert_true (kf_pages_test_shows_text (dialog, link));
   g_assert_true (kf_pages_test_shows_text (dialog, "1"));
   g_assert_nonnull (kf_pages_test_find_text (dialog, "1.0"));
